@@ -1,0 +1,1 @@
+"""Enterprises, exhibits and categories: models, rules, operations, queries and visitor pages."""

@@ -1,0 +1,94 @@
+"""Pure rules for catalogue values: name keys, slugs, credit codes, websites, tags."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from urllib.parse import urlsplit
+
+from pypinyin import lazy_pinyin
+
+CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+TAG_SEPARATORS = re.compile(r"[,，、;；]")
+PATH_SEPARATORS = re.compile(r"\s*[>›»]\s*")
+
+CREDIT_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+
+def has_cjk(text: str) -> bool:
+    """True when text contains a Chinese character."""
+    return bool(CJK.search(text))
+
+
+def name_key(name: str | None) -> str | None:
+    """The matching key of a name: full-width folded, case-folded, punctuation and spaces dropped."""
+    if not name:
+        return None
+    text = unicodedata.normalize("NFKC", name).casefold()
+    key = "".join(ch for ch in text if ch.isalnum())
+    return key or None
+
+
+def slugify(text: str) -> str:
+    """An ASCII slug; Chinese is spelled in pinyin."""
+    text = unicodedata.normalize("NFKC", text)
+    if has_cjk(text):
+        text = " ".join(lazy_pinyin(text))
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+    return slug[:80] or "category"
+
+
+def split_path(text: str) -> list[str]:
+    """Split a category path like '集成电路 > 芯片' into its names."""
+    return [part.strip() for part in PATH_SEPARATORS.split(text) if part.strip()]
+
+
+def split_tags(text: str) -> list[str]:
+    """Split a tag cell on , ， 、 ; ；, dropping blanks and repeats (case-insensitively)."""
+    tags: list[str] = []
+    seen: set[str] = set()
+    for part in TAG_SEPARATORS.split(text):
+        tag = " ".join(part.split())
+        if tag and tag.casefold() not in seen:
+            seen.add(tag.casefold())
+            tags.append(tag)
+    return tags
+
+
+def credit_code_problem(code: str) -> str | None:
+    """Why code is not a valid unified social credit code (GB 32100-2015), or None."""
+    if len(code) != 18:
+        return f"must be 18 characters long, not {len(code)}"
+    bad = sorted({ch for ch in code if ch not in CREDIT_ALPHABET})
+    if bad:
+        return f"contains {', '.join(repr(ch) for ch in bad)}, which no credit code uses (I, O, S, V, Z are never used)"
+    total = sum(CREDIT_ALPHABET.index(ch) * w for ch, w in zip(code, CREDIT_WEIGHTS, strict=False))
+    expected = CREDIT_ALPHABET[(31 - total % 31) % 31]
+    if code[17] != expected:
+        return f"has a wrong check digit: the last character should be {expected}, not {code[17]}"
+    return None
+
+
+def normalise_credit_code(code: str) -> str:
+    """Upper-case and remove spaces and full-width forms."""
+    return "".join(unicodedata.normalize("NFKC", code).upper().split())
+
+
+def website_problem(url: str) -> str | None:
+    """Why url cannot be stored as a website, or None."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in {"http", "https"}:
+        return "must be an http:// or https:// address"
+    if not parts.hostname or "." not in parts.hostname:
+        return "has no valid host name"
+    return None
+
+
+def normalise_website(url: str) -> str:
+    """Add http:// to a bare host name such as www.example.cn."""
+    url = url.strip()
+    if re.match(r"^[A-Za-z0-9][A-Za-z0-9.-]*\.[A-Za-z]{2,}(/|$)", url):
+        return "http://" + url
+    return url

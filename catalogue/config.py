@@ -1,0 +1,76 @@
+"""Configuration: defaults, then instance/config.py, then CATALOGUE_* environment variables."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+BOOLEAN_KEYS = {"CATALOGUE_DEMO"}
+INT_KEYS = {"IMPORT_MAX_BYTES", "IMPORT_MAX_ROWS", "IMPORT_MAX_CELL_CHARS"}
+
+DEFAULTS: dict[str, object] = {
+    "CATALOGUE_DATABASE_URL": None,  # sqlite:///<instance>/catalogue.sqlite3
+    "CATALOGUE_INDEX_DIR": None,  # <instance>/search-index
+    "CATALOGUE_SECRET_KEY": None,  # generated once into <instance>/secret_key
+    "CATALOGUE_DEMO": True,
+    "CATALOGUE_REDIS_URL": None,
+    "IMPORT_MAX_BYTES": 20 * 1024 * 1024,
+    "IMPORT_MAX_ROWS": 50_000,
+    "IMPORT_MAX_CELL_CHARS": 5_000,
+    "PER_PAGE": 20,
+    "MAX_PER_PAGE": 100,
+}
+
+
+def _coerce(key: str, value: str) -> object:
+    if key in BOOLEAN_KEYS:
+        return value.strip().lower() not in {"0", "false", "no", "off", ""}
+    if key in INT_KEYS:
+        return int(value)
+    return value
+
+
+def load_config(app: Flask, test_config: dict | None) -> None:
+    """Fill app.config from defaults, the instance file, the environment and test_config."""
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_pyfile("config.py", silent=True)
+    for key in DEFAULTS:
+        if key in os.environ:
+            app.config[key] = _coerce(key, os.environ[key])
+    if test_config:
+        app.config.from_mapping(test_config)
+
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    if not app.config["CATALOGUE_DATABASE_URL"]:
+        app.config["CATALOGUE_DATABASE_URL"] = f"sqlite:///{instance / 'catalogue.sqlite3'}"
+    if not app.config["CATALOGUE_INDEX_DIR"]:
+        app.config["CATALOGUE_INDEX_DIR"] = str(instance / "search-index")
+    if not app.config["CATALOGUE_SECRET_KEY"]:
+        app.config["CATALOGUE_SECRET_KEY"] = _instance_secret(instance / "secret_key")
+
+    app.config["SQLALCHEMY_DATABASE_URI"] = app.config["CATALOGUE_DATABASE_URL"]
+    app.config["SECRET_KEY"] = app.config["CATALOGUE_SECRET_KEY"]
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    app.config["MAX_CONTENT_LENGTH"] = app.config["IMPORT_MAX_BYTES"] + 1024 * 1024
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+
+
+def _instance_secret(path: Path) -> str:
+    """Read the generated secret key, creating it (mode 600) on first use."""
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        pass
+    key = secrets.token_hex(32)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another worker won the race
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as f:
+        f.write(key)
+    return key
