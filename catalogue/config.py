@@ -9,7 +9,7 @@ from pathlib import Path
 from flask import Flask
 
 BOOLEAN_KEYS = {"CATALOGUE_DEMO"}
-INT_KEYS = {"IMPORT_MAX_BYTES", "IMPORT_MAX_ROWS", "IMPORT_MAX_CELL_CHARS"}
+INT_KEYS = {"IMPORT_MAX_BYTES", "IMPORT_MAX_ROWS", "IMPORT_MAX_CELL_CHARS", "PER_PAGE", "MAX_PER_PAGE"}
 
 DEFAULTS: dict[str, object] = {
     "CATALOGUE_DATABASE_URL": None,  # sqlite:///<instance>/catalogue.sqlite3

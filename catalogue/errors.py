@@ -12,8 +12,8 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def envelope(code: str, message: str, status: int):
-    return jsonify({"error": {"code": code, "message": message}}), status
+def envelope(code: str, message: str, status: int, headers: dict | None = None):
+    return jsonify({"error": {"code": code, "message": message}}), status, headers or {}
 
 
 def init_app(app: Flask) -> None:
@@ -27,7 +27,8 @@ def init_app(app: Flask) -> None:
     def http_error(error: HTTPException):
         code = (error.name or "error").lower().replace(" ", "_")
         if wants_json():
-            return envelope(code, error.description or error.name, error.code or 500)
+            headers = {k: v for k, v in error.get_headers() if k.lower() == "allow"}
+            return envelope(code, error.description or error.name, error.code or 500, headers)
         return (
             render_template("errors/error.html", status=error.code, message=error.description),
             error.code,

@@ -1,3 +1,88 @@
-from flask import Blueprint
+"""The JSON API (/api/v1) and its OpenAPI document (/api/openapi.json)."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, current_app, jsonify, request
+
+from catalogue.api.openapi import MAX_ID, MAX_PAGE, build_document
+from catalogue.api.serialise import category_node_json, enterprise_json, exhibit_json, page_json
+from catalogue.catalog import queries
+from catalogue.catalog.errors import CatalogueError
 
 bp = Blueprint("api", __name__, url_prefix="/api")
+
+DIGITS = re.compile(r"[0-9]{1,20}")
+
+
+class InvalidParameter(CatalogueError):
+    """A query parameter that is malformed or out of its documented range."""
+
+    code = "invalid_parameter"
+    status = 400
+
+
+@bp.get("/openapi.json")
+def openapi():
+    config = current_app.config
+    return jsonify(build_document(config["PER_PAGE"], config["MAX_PER_PAGE"]))
+
+
+@bp.get("/v1/exhibits")
+def exhibits():
+    page = queries.list_exhibits(
+        category=_text("category"),
+        enterprise=_integer("enterprise", None, MAX_ID),
+        hall=_text("hall"),
+        **_paging(),
+    )
+    return jsonify(page_json(page, exhibit_json))
+
+
+@bp.get(f"/v1/exhibits/<int(max={MAX_ID}):exhibit_id>")
+def exhibit(exhibit_id: int):
+    return jsonify(exhibit_json(queries.get_exhibit(exhibit_id)))
+
+
+@bp.get("/v1/enterprises")
+def enterprises():
+    page = queries.list_enterprises(category=_text("category"), hall=_text("hall"), **_paging())
+    return jsonify(page_json(page, enterprise_json))
+
+
+@bp.get(f"/v1/enterprises/<int(max={MAX_ID}):enterprise_id>")
+def enterprise(enterprise_id: int):
+    return jsonify(enterprise_json(queries.get_enterprise(enterprise_id), with_exhibits=True))
+
+
+@bp.get("/v1/categories")
+def categories():
+    return jsonify([category_node_json(node) for node in queries.category_tree()])
+
+
+def _paging() -> dict[str, int]:
+    """page and per_page from the query string, within their documented limits."""
+    default = current_app.config["PER_PAGE"]
+    return {
+        "page": _integer("page", 1, MAX_PAGE) or 1,
+        "per_page": _integer("per_page", default, current_app.config["MAX_PER_PAGE"]) or default,
+    }
+
+
+def _integer(name: str, default: int | None, maximum: int) -> int | None:
+    """A whole number from 1 to maximum; an absent or empty parameter gives the default."""
+    value = request.args.get(name, "")
+    if not value:
+        return default
+    if not DIGITS.fullmatch(value) or not 1 <= int(value) <= maximum:
+        raise InvalidParameter(f"{name} must be a whole number from 1 to {maximum}.")
+    return int(value)
+
+
+def _text(name: str) -> str | None:
+    """A text parameter; absent or empty means no filter."""
+    value = request.args.get(name, "")
+    if "\x00" in value:
+        raise InvalidParameter(f"{name} must not contain a NUL character.")
+    return value or None
