@@ -5,12 +5,46 @@ from catalogue.extensions import db
 
 def test_new_database_is_migrated_to_head(app):
     tables = set(inspect(db.engine).get_table_names())
-    assert {"category", "enterprise", "exhibit", "alembic_version"} <= tables
+    assert {"category", "enterprise", "exhibit", "search_outbox", "search_log", "alembic_version"} <= tables
     version = db.session.execute(text("SELECT version_num FROM alembic_version")).scalar()
-    assert version == "0001"
+    assert version == "0002"
 
 
 def test_factories_make_bilingual_records(make_exhibit):
     exhibit = make_exhibit(name=None, name_zh="芯片")
     assert exhibit.display_name("en") == "芯片"
     assert exhibit.enterprise.display_name("zh").startswith("企业")
+
+
+def test_an_older_database_is_upgraded_on_start(tmp_path, caplog):
+    from flask_migrate import downgrade
+
+    from tests.conftest import close_app, make_app
+
+    first = make_app(tmp_path)
+    with first.app_context():
+        downgrade(directory=first.extensions["migrate"].directory, revision="0001")
+        assert "search_outbox" not in inspect(db.engine).get_table_names()
+    url, options = first.config["CATALOGUE_DATABASE_URL"], first.config["SQLALCHEMY_ENGINE_OPTIONS"]
+    with first.app_context():
+        db.engine.dispose()
+    with caplog.at_level("INFO"):
+        second = make_app_on(tmp_path, url, options)
+    try:
+        assert any("Upgraded the database schema" in r.getMessage() for r in caplog.records)
+        with second.app_context():
+            assert "search_outbox" in inspect(db.engine).get_table_names()
+    finally:
+        with second.app_context():
+            db.engine.dispose()
+        close_app(first)
+
+
+def make_app_on(directory, url, options):
+    from catalogue import create_app
+
+    return create_app({
+        "TESTING": True, "INSTANCE_PATH": str(directory / "instance2"), "CATALOGUE_DEMO": False,
+        "CATALOGUE_SECRET_KEY": "x", "CATALOGUE_INDEX_DIR": str(directory / "index2"),
+        "CATALOGUE_DATABASE_URL": url, "SQLALCHEMY_ENGINE_OPTIONS": options,
+    })
