@@ -16,7 +16,7 @@ import warnings
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import defusedxml  # noqa: F401  (openpyxl parses XML safely only when defusedxml is installed)
 import openpyxl
@@ -60,6 +60,7 @@ _SPACE = (
 _BAD_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _FOLD = re.compile(r"\s*[\t\n\r]\s*")
+_OOXML_ESCAPE = re.compile("_x([0-9A-Fa-f]{4})_")
 _UNNEUTRALISE = frozenset("=+-@\t\r")
 _EXPECTED = "Enterprise, 企业名称, Booth, 展位号, Exhibit, 展品名称"
 
@@ -127,7 +128,8 @@ class UnreadableFile(Exception):
     """A file-level refusal; str(error) is a message for the user."""
 
 
-Rows = Iterator[tuple[int, list[str]]]
+Rows = Iterator[tuple[int, Sequence[str]]]
+T = TypeVar("T")
 
 
 def read_table(data: bytes, filename: str, limits: Limits = DEFAULT_LIMITS) -> Sheet:
@@ -206,7 +208,7 @@ def _markup_kind(start: bytes) -> str | None:
 def _read_csv(data: bytes, limits: Limits) -> Sheet:
     """Decode, sniff the delimiter, find the header row and read the records."""
     text, encoding = _decode(data)
-    first_seen: list[str] | None = None
+    first_seen: Sequence[str] | None = None
     for delimiter in _delimiter_order(text):
         rows = _csv_rows(text, delimiter)
         header, first = _find_header(rows)
@@ -350,7 +352,8 @@ def _check_member(info: zipfile.ZipInfo) -> None:
 def _drain(archive: zipfile.ZipFile, info: zipfile.ZipInfo, total: int) -> int:
     """Decompress one member in chunks, refusing it past its declared size or the total cap."""
     probe = copy.copy(info)
-    probe.file_size = info.file_size + 1  # let zipfile hand us one byte too many if the size lies
+    # Let zipfile read past the declared size, so a lying size shows up in our count.
+    probe.file_size = info.file_size + 2 * _CHUNK
     produced = 0
     try:
         with archive.open(probe) as member:
@@ -380,7 +383,14 @@ def _xlsx_rows(worksheet: Any) -> Rows:
     worksheet.reset_dimensions()  # a wrong stored size would otherwise drop or invent rows
     rows = worksheet.iter_rows(values_only=True)
     for number, values in enumerate(rows, start=1):
-        yield number, [_to_text(value) for value in _trim(values, number)]
+        yield number, [_ooxml_unescape(_to_text(value)) for value in _trim(values, number)]
+
+
+def _ooxml_unescape(text: str) -> str:
+    """Decode Excel's _xHHHH_ escapes (e.g. _x000D_ for a carriage return), as Excel shows them."""
+    if "_x" not in text:
+        return text
+    return _OOXML_ESCAPE.sub(lambda match: chr(int(match.group(1), 16)), text)
 
 
 def _guarded(rows: Rows) -> Rows:
@@ -470,7 +480,7 @@ def _json_text(value: object, number: int, key: str) -> str:
 # --- the table --------------------------------------------------------------------------
 
 
-def _trim(cells: Sequence[object], number: int) -> Sequence[object]:
+def _trim(cells: Sequence[T], number: int) -> Sequence[T]:
     """Drop blank cells beyond MAX_COLUMNS; refuse a row with values beyond it."""
     if len(cells) <= MAX_COLUMNS:
         return cells
@@ -480,9 +490,9 @@ def _trim(cells: Sequence[object], number: int) -> Sequence[object]:
     return cells[:MAX_COLUMNS]
 
 
-def _find_header(rows: Rows) -> tuple[tuple[int, list[str]] | None, list[str] | None]:
+def _find_header(rows: Rows) -> tuple[tuple[int, Sequence[str]] | None, Sequence[str] | None]:
     """Return the first row naming at least two fields (after up to 10 title rows) and the first non-blank row."""
-    first: list[str] | None = None
+    first: Sequence[str] | None = None
     for _ in range(MAX_TITLE_ROWS + 1):
         item = next(rows, None)
         if item is None:
@@ -576,12 +586,14 @@ def _strip_trailing_blanks(cells: Sequence[str]) -> tuple[str, ...]:
 
 
 def _row_cells(cells: Sequence[str], width: int, repair: bool) -> tuple[str, ...]:
-    """Return a row's cells padded to the header width, without trailing blanks beyond it."""
-    padded = list(_strip_trailing_blanks(cells))
-    padded.extend([""] * (width - len(padded)))
+    """Return a row's original cells, padded to the header width, without empty ones beyond it."""
+    original = list(cells)
+    while len(original) > width and not original[-1]:
+        original.pop()
+    original.extend([""] * (width - len(original)))
     if repair:
-        padded = [_SURROGATE.sub("\ufffd", cell) for cell in padded]
-    return tuple(padded)
+        original = [_SURROGATE.sub("\ufffd", cell) for cell in original]
+    return tuple(original)
 
 
 def _is_blank(cells: Sequence[str]) -> bool:

@@ -1,0 +1,504 @@
+"""The exhibitor-list file reader: headers, encodings, formats, limits and refusals."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import struct
+import time
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from catalogue.imports.headers import (
+    EXPORT_HEADERS,
+    FIELDS,
+    SYNONYMS,
+    match_header,
+    normalise_header,
+)
+from catalogue.imports.read import Limits, Problem, Sheet, UnreadableFile, read_table
+
+MIB = 1024 * 1024
+COMPANY_ZH = "重庆芯联微电子有限公司"
+
+
+def csv_bytes(text: str, encoding: str = "utf-8") -> bytes:
+    """Encode CSV text written with \\n line ends as CRLF, like a spreadsheet would save it."""
+    return text.replace("\n", "\r\n").encode(encoding)
+
+
+def refused(data: bytes, filename: str = "list.csv", limits: Limits | None = None) -> str:
+    """Read a file that must be refused; return the message."""
+    with pytest.raises(UnreadableFile) as caught:
+        read_table(data, filename, limits or Limits())
+    return str(caught.value)
+
+
+def save_xlsx(path: Path, rows: list[list[object]], second_sheet: list[list[object]] | None = None) -> bytes:
+    """Write a workbook with openpyxl and return its bytes."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    for row in rows:
+        sheet.append(row)
+    if second_sheet is not None:
+        other = workbook.create_sheet("Other")
+        for row in second_sheet:
+            other.append(row)
+    workbook.save(path)
+    return path.read_bytes()
+
+
+def values(sheet: Sheet) -> list[dict[str, str]]:
+    return [row.values for row in sheet.rows]
+
+
+# --- headers ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        ("Enterprise", "enterprise_name"),
+        ("  company  ", "enterprise_name"),
+        ("EXHIBITOR", "enterprise_name"),
+        ("企业英文名称", "enterprise_name"),
+        ("企业名称", "enterprise_name_zh"),
+        ("展商名称*", "enterprise_name_zh"),
+        ("Enterprise Name (Chinese)", "enterprise_name_zh"),
+        ("Enterprise Name（中文）", "enterprise_name_zh"),
+        ("Unified  Social Credit   Code", "credit_code"),
+        ("统一社会信用代码 *", "credit_code"),
+        ("展馆", "hall"),
+        ("展位号*", "booth"),
+        ("Ｂｏｏｔｈ", "booth"),
+        ("Ｂｏｏｔｈ　Ｎｏ．＊", "booth"),
+        ("网址", "website"),
+        ("Company Profile", "enterprise_description"),
+        ("企业简介", "enterprise_description_zh"),
+        ("Enterprise Description (Chinese)", "enterprise_description_zh"),
+        ("Exhibit ID", "exhibit_code"),
+        ("展品编号", "exhibit_code"),
+        ("Product", "exhibit_name"),
+        ("展品英文名称", "exhibit_name"),
+        ("产品名称", "exhibit_name_zh"),
+        ("exhibit_name_zh", "exhibit_name_zh"),
+        ("展品类别", "category"),
+        ("Description", "exhibit_description"),
+        ("展品简介", "exhibit_description_zh"),
+        ("展品介绍", "exhibit_description_zh"),
+        ("Exhibit Description (Chinese)", "exhibit_description_zh"),
+        ("Exhibit Description（中文）", "exhibit_description_zh"),
+        ("Keywords", "tags"),
+        ("标签", "tags"),
+    ],
+)
+def test_header_synonyms(header: str, field: str) -> None:
+    assert match_header(header) == field
+
+
+@pytest.mark.parametrize("header", ["", "*", "Remarks", "备注", "Booth Number Two", "Enterprise*Name"])
+def test_unknown_headers(header: str) -> None:
+    assert match_header(header) is None
+
+
+def test_every_field_accepts_its_own_name_and_export_header() -> None:
+    assert FIELDS[0] == "enterprise_name" and FIELDS[-1] == "tags" and len(FIELDS) == 15
+    assert list(EXPORT_HEADERS) == list(FIELDS)
+    for field in FIELDS:
+        assert match_header(field) == field
+        assert match_header(EXPORT_HEADERS[field]) == field
+    assert set(SYNONYMS.values()) == set(FIELDS)
+
+
+def test_normalise_header() -> None:
+    assert normalise_header("  Ｂｏｏｔｈ　　Ｎｏ．＊ ") == "booth no."
+    assert normalise_header("Credit Code **") == "credit code *"
+
+
+# --- CSV --------------------------------------------------------------------------------
+
+
+def test_title_rows_are_skipped_and_rows_keep_spreadsheet_numbers() -> None:
+    data = csv_bytes(
+        "2024 Expo exhibitor list,,,\n"
+        ",,,\n"
+        "展商名称*,展位号*,Ｈａｌｌ,Remarks\n"
+        f"{COMPANY_ZH},N1-A01,N1,first\n"
+        ",,,\n"
+        "Second Co.,N1-A02,N1,\n"
+    )
+    sheet = read_table(data, "list.csv")
+    assert sheet.fields == {"enterprise_name_zh": 0, "booth": 1, "hall": 2}
+    assert sheet.ignored_headers == ("Remarks",)
+    assert [row.number for row in sheet.rows] == [4, 6]
+    assert sheet.rows[0].values == {"enterprise_name_zh": COMPANY_ZH, "booth": "N1-A01", "hall": "N1"}
+    assert sheet.rows[0].cells == (COMPANY_ZH, "N1-A01", "N1", "first")
+    assert sheet.rows[1].cells == ("Second Co.", "N1-A02", "N1", "")
+    assert sheet.column_label("booth") == "B (展位号*)"
+    assert sheet.problems == []
+
+
+def test_utf8_csv() -> None:
+    sheet = read_table(csv_bytes(f"企业名称,展位号\n{COMPANY_ZH},A1\n"), "list.csv")
+    assert sheet.encoding == "utf-8"
+    assert values(sheet) == [{"enterprise_name_zh": COMPANY_ZH, "booth": "A1"}]
+
+
+def test_utf8_bom_csv_header_is_not_polluted() -> None:
+    sheet = read_table(csv_bytes(f"企业名称,展位号\n{COMPANY_ZH},A1\n", "utf-8-sig"), "list.csv")
+    assert sheet.encoding == "utf-8-sig"
+    assert sheet.headers == ("企业名称", "展位号")
+    assert values(sheet) == [{"enterprise_name_zh": COMPANY_ZH, "booth": "A1"}]
+
+
+def test_gbk_csv() -> None:
+    data = csv_bytes(f"企业名称,展位号,企业简介\n{COMPANY_ZH},A1,集成电路设计\n", "gbk")
+    sheet = read_table(data, "list.csv")
+    assert sheet.encoding == "gb18030"
+    assert values(sheet) == [
+        {"enterprise_name_zh": COMPANY_ZH, "booth": "A1", "enterprise_description_zh": "集成电路设计"}
+    ]
+
+
+@pytest.mark.parametrize("rare", ["𠀀", "䶮"])
+def test_gb18030_only_characters(rare: str) -> None:
+    name = f"{rare}科技有限公司"
+    with pytest.raises(UnicodeEncodeError):
+        name.encode("gbk")
+    sheet = read_table(csv_bytes(f"企业名称,展位号\n{name},A1\n", "gb18030"), "list.csv")
+    assert sheet.encoding == "gb18030"
+    assert sheet.rows[0].values["enterprise_name_zh"] == name
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_refused_by_name(codec: str) -> None:
+    message = refused(csv_bytes("Enterprise,Booth\nAcme,A1\n", codec))
+    assert message == "The file is UTF-16 text; save it as UTF-8 CSV"
+
+
+def test_latin1_refused_with_offset() -> None:
+    data = csv_bytes("Enterprise,Booth\nCafé Ltd,A1\n", "latin-1")
+    offset = data.index(b"\xe9")
+    message = refused(data)
+    assert "not UTF-8, GBK or GB18030" in message
+    assert f"0xE9 at offset {offset}, line 2" in message
+
+
+def test_tab_and_semicolon_delimiters() -> None:
+    tab = read_table(csv_bytes("Enterprise\tBooth\nAcme, Inc.\tA1\n"), "list.txt")
+    semicolon = read_table(csv_bytes("Enterprise;Booth\nAcme;A1\n"), "list.csv")
+    assert values(tab) == [{"enterprise_name": "Acme, Inc.", "booth": "A1"}]
+    assert values(semicolon) == [{"enterprise_name": "Acme", "booth": "A1"}]
+
+
+def test_quoted_multiline_cell_counts_as_one_row() -> None:
+    data = csv_bytes(
+        "Enterprise,Exhibit Description,Exhibit\n"
+        '"Acme","Line one\nLine two\n\nLine four","Chip\nSet"\n'
+        "Beta,Short,Board\n"
+    )
+    sheet = read_table(data, "list.csv")
+    assert [row.number for row in sheet.rows] == [2, 3]
+    assert sheet.rows[0].values["exhibit_description"] == "Line one\nLine two\n\nLine four"
+    assert sheet.rows[0].values["exhibit_name"] == "Chip Set"
+
+
+def test_malformed_csv_names_the_line() -> None:
+    message = refused(csv_bytes('Enterprise,Booth\nAcme,A1\n"Beta"x,A2\n'))
+    assert "malformed at line 3" in message
+
+
+def test_neutralised_formulas_are_restored() -> None:
+    data = csv_bytes(
+        "Enterprise,Booth,Exhibit,Category,Tags,Hall,Website\n"
+        "'=1+1,'+86,'-5,'@home,'abc,''=x,'\tTab\n"
+    )
+    row = read_table(data, "list.csv").rows[0].values
+    assert row == {
+        "enterprise_name": "=1+1",
+        "booth": "+86",
+        "exhibit_name": "-5",
+        "category": "@home",
+        "tags": "'abc",
+        "hall": "''=x",
+        "website": "Tab",
+    }
+
+
+def test_whitespace_is_stripped_and_folded() -> None:
+    data = 'Enterprise,Booth,Description\r\n"\u3000 Acme\u00a0 ","A1 \t B2"," one\r\n two\rthree "\r\n'.encode()
+    row = read_table(data, "list.csv").rows[0].values
+    assert row == {"enterprise_name": "Acme", "booth": "A1 B2", "exhibit_description": "one\n two\nthree"}
+
+
+def test_blank_rows_are_skipped() -> None:
+    sheet = read_table(csv_bytes("Enterprise,Booth\n\n , \u3000\nAcme,A1\n,\n"), "list.csv")
+    assert [row.number for row in sheet.rows] == [4]
+
+
+def test_control_characters_are_problems_with_row_and_column() -> None:
+    data = csv_bytes("Enterprise,Booth,Credit Code\nAcme,A1,9150\x01000\nBeta,A\x7f2,ok\x0b\n")
+    sheet = read_table(data, "list.csv")
+    assert [str(problem) for problem in sheet.problems] == [
+        "Row 2, column C (Credit Code): contains a control character (U+0001)",
+        "Row 3, column B (Booth): contains a control character (U+007F)",
+        "Row 3, column C (Credit Code): contains a control character (U+000B)",
+    ]
+    assert sheet.problems[0] == Problem(2, "C (Credit Code)", "credit_code", "contains a control character (U+0001)")
+    assert all("\x01" not in value and "\x7f" not in value for row in values(sheet) for value in row.values())
+
+
+def test_nul_after_the_first_8_kib_is_a_problem() -> None:
+    filler = "".join(f"Company {n},A{n}\n" for n in range(1000))
+    data = csv_bytes(f"Enterprise,Booth\n{filler}Nul\x00Co,B1\n")
+    sheet = read_table(data, "list.csv")
+    assert [str(problem) for problem in sheet.problems] == [
+        "Row 1002, column A (Enterprise): contains a control character (U+0000)"
+    ]
+
+
+def test_nul_bytes_at_the_start_are_refused() -> None:
+    assert "NUL" in refused(b"Enterprise,Booth\nAc\x00me,A1\n")
+
+
+def test_cell_over_the_limit_is_a_problem() -> None:
+    data = csv_bytes(f"Enterprise,Description\nAcme,{'x' * 6001}\nBeta,{'y' * 5000}\n")
+    sheet = read_table(data, "list.csv")
+    assert [str(problem) for problem in sheet.problems] == [
+        "Row 2, column B (Description): is 6,001 characters long; the limit is 5,000"
+    ]
+    small = read_table(data, "list.csv", Limits(max_cell_chars=3))
+    assert len(small.problems) == 4
+
+
+def test_rows_over_the_limit_are_refused() -> None:
+    data = csv_bytes("Enterprise,Booth\n" + "".join(f"C{n},A{n}\n" for n in range(4)))
+    assert len(read_table(data, "list.csv", Limits(max_rows=4)).rows) == 4
+    message = refused(data, limits=Limits(max_rows=3))
+    assert "more than 3 rows" in message and "limit is 3" in message
+
+
+def test_size_limit_and_empty_file() -> None:
+    message = refused(b"Enterprise,Booth\n" + b"x,y\n" * 300_000, limits=Limits(max_bytes=MIB))
+    assert message == "The file is 1.1 MiB; the limit is 1 MiB"
+    assert refused(b"") == "The file is empty"
+    assert refused(b" \r\n \r\n") == "The file contains no rows"
+
+
+def test_missing_header_row_lists_what_was_found() -> None:
+    message = refused(csv_bytes("Name,Stand,Notes\nAcme,A1,x\n"))
+    assert '"Name", "Stand", "Notes"' in message
+    assert "Enterprise" in message and "展位号" in message
+
+
+def test_duplicate_header_names_both_columns() -> None:
+    message = refused(csv_bytes("Booth,Enterprise,展位号\nA1,Acme,A1\n"))
+    assert "A (Booth)" in message and "C (展位号)" in message
+
+
+def test_problem_text_without_a_row() -> None:
+    assert str(Problem(None, None, None, "The file is odd")) == "The file is odd"
+    assert str(Problem(None, "B (Booth)", "booth", "is odd")) == "Column B (Booth): is odd"
+
+
+# --- XLSX -------------------------------------------------------------------------------
+
+
+def test_xlsx_cells_become_text(tmp_path: Path) -> None:
+    data = save_xlsx(
+        tmp_path / "list.xlsx",
+        [
+            ["Exhibitor list 2024"],
+            [],
+            ["Enterprise", "Credit Code", "Exhibit Code", "Booth", "Hall", "Tags", "Category", "Website", "Exhibit"],
+            ["Acme", "0012345", 12345, 3.0, 2.5, True, dt.date(2024, 5, 1), dt.datetime(2024, 5, 1, 9, 30), "=1+1"],
+            [None, None, None, None, None, None, None, None, None],
+            ["Beta", "91500000MA5U0XXX0X", None, "N1-A02", None, False, None, None, "'=SUM(A1)"],
+        ],
+        second_sheet=[["Enterprise", "Booth"], ["Hidden Co.", "Z9"]],
+    )
+    sheet = read_table(data, "list.xlsx")
+    assert sheet.encoding is None
+    assert [row.number for row in sheet.rows] == [4, 6]
+    assert sheet.rows[0].values == {
+        "enterprise_name": "Acme",
+        "credit_code": "0012345",
+        "exhibit_code": "12345",
+        "booth": "3",
+        "hall": "2.5",
+        "tags": "TRUE",
+        "category": "2024-05-01",
+        "website": "2024-05-01T09:30:00",
+        "exhibit_name": "=1+1",
+    }
+    assert sheet.rows[1].values["exhibit_name"] == "=SUM(A1)"
+    assert sheet.rows[1].values["tags"] == "FALSE"
+    assert all(row.values["enterprise_name"] != "Hidden Co." for row in sheet.rows)
+    assert sheet.column_label("credit_code") == "B (Credit Code)"
+
+
+def test_xlsx_control_character_problem(tmp_path: Path) -> None:
+    # Excel stores control characters as _xHHHH_ escapes; openpyxl hands them over verbatim.
+    rows = [["展商名称", "展位号", "展品简介"], ["甲公司_x0001_", "A1", "第一行_x000D_\n第二行 _x005F_x0041_"]]
+    sheet = read_table(save_xlsx(tmp_path / "c.xlsx", rows), "c.xlsx")
+    assert [str(problem) for problem in sheet.problems] == [
+        "Row 2, column A (展商名称): contains a control character (U+0001)"
+    ]
+    assert sheet.rows[0].values["exhibit_description_zh"] == "第一行\n第二行 _x0041_"
+
+
+def test_xlsx_without_header_row(tmp_path: Path) -> None:
+    data = save_xlsx(tmp_path / "h.xlsx", [["Name", "Stand"], ["Acme", "A1"]])
+    assert '"Name", "Stand"' in refused(data, "h.xlsx")
+
+
+def test_xlsx_rows_over_the_limit(tmp_path: Path) -> None:
+    data = save_xlsx(tmp_path / "r.xlsx", [["Enterprise", "Booth"]] + [[f"C{n}", "A"] for n in range(6)])
+    assert "limit is 5" in refused(data, "r.xlsx", Limits(max_rows=5))
+
+
+# --- refusals by content ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "old Excel 97–2003 (.xls) file; save it as .xlsx or CSV"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "looks like a PDF document, not a spreadsheet"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "looks like a PNG image, not a spreadsheet"),
+        (b"GIF89a\x01\x00", "looks like a GIF image"),
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF", "looks like a JPEG image"),
+        (b"\x1f\x8b\x08\x00\x00\x00", "looks like a gzip archive"),
+        (b"<!DOCTYPE html><html><table><tr><td>Enterprise</td></tr></table>", "HTML web page"),
+        (b"Enterprise,Booth\n\x00\x01\x02\x03", "binary data (NUL bytes)"),
+    ],
+)
+def test_non_spreadsheets_refused_by_name(data: bytes, expected: str) -> None:
+    assert expected in refused(data, "list.xlsx")
+
+
+def test_docx_and_plain_zip_refused(tmp_path: Path) -> None:
+    docx = tmp_path / "letter.xlsx"
+    with zipfile.ZipFile(docx, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+    plain = tmp_path / "photos.xlsx"
+    with zipfile.ZipFile(plain, "w") as archive:
+        archive.writestr("photo.txt", "hello")
+    assert refused(docx.read_bytes(), "letter.xlsx") == "This is a Word document (.docx), not an Excel workbook"
+    assert refused(plain.read_bytes(), "photos.xlsx") == "This is a ZIP archive but not an Excel workbook"
+
+
+def test_corrupt_zip_refused(tmp_path: Path) -> None:
+    data = save_xlsx(tmp_path / "ok.xlsx", [["Enterprise", "Booth"], ["Acme", "A1"]])
+    assert "damaged" in refused(data[: len(data) // 2], "ok.xlsx")
+    assert "damaged" in refused(b"PK\x03\x04" + b"\x00" * 100, "ok.xlsx")
+
+
+def write_zeros(archive: zipfile.ZipFile, name: str, mebibytes: int) -> None:
+    """Stream a member of zeros into an archive without holding it in memory."""
+    chunk = bytes(MIB)
+    with archive.open(name, "w", force_zip64=True) as member:
+        for _ in range(mebibytes):
+            member.write(chunk)
+
+
+def workbook_with_member(tmp_path: Path, name: str, mebibytes: int, level: int) -> Path:
+    """Return a real workbook with an extra member of zeros appended."""
+    path = tmp_path / "bomb.xlsx"
+    save_xlsx(path, [["Enterprise", "Booth"], ["Acme", "A1"]])
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED, compresslevel=level) as archive:
+        write_zeros(archive, name, mebibytes)
+    return path
+
+
+def test_zip_bomb_refused_quickly(tmp_path: Path) -> None:
+    path = workbook_with_member(tmp_path, "xl/media/zeros.bin", 300, level=1)
+    assert path.stat().st_size < 2 * MIB
+    started = time.perf_counter()
+    message = refused(path.read_bytes(), "bomb.xlsx")
+    assert time.perf_counter() - started < 1
+    assert message == "The workbook unpacks to 300 MiB; the limit is 256 MiB"
+
+
+def test_highly_compressed_member_refused(tmp_path: Path) -> None:
+    path = workbook_with_member(tmp_path, "xl/media/zeros.bin", 20, level=9)
+    message = refused(path.read_bytes(), "bomb.xlsx")
+    assert "'xl/media/zeros.bin' is compressed" in message and "zip bomb" in message
+
+
+def shrink_declared_size(data: bytes, name: str, size: int) -> bytes:
+    """Patch the central directory so that one member claims a smaller uncompressed size."""
+    patched = bytearray(data)
+    position = patched.find(b"PK\x01\x02")
+    while position != -1:
+        (name_length,) = struct.unpack_from("<H", patched, position + 28)
+        if patched[position + 46 : position + 46 + name_length] == name.encode():
+            struct.pack_into("<I", patched, position + 24, size)
+            return bytes(patched)
+        position = patched.find(b"PK\x01\x02", position + 4)
+    raise AssertionError(f"{name} not in the archive")
+
+
+def test_member_lying_about_its_size_refused(tmp_path: Path) -> None:
+    path = workbook_with_member(tmp_path, "xl/media/zeros.bin", 50, level=9)
+    data = shrink_declared_size(path.read_bytes(), "xl/media/zeros.bin", 1000)
+    with zipfile.ZipFile(path) as archive:  # the honest archive is fine for zipfile itself
+        assert archive.getinfo("xl/media/zeros.bin").file_size == 50 * MIB
+    started = time.perf_counter()
+    message = refused(data, "bomb.xlsx")
+    assert time.perf_counter() - started < 1
+    assert "'xl/media/zeros.bin' unpacks to more than its declared size" in message
+
+
+def test_sheet_lying_about_its_size_refused(tmp_path: Path) -> None:
+    data = save_xlsx(tmp_path / "s.xlsx", [["Enterprise", "Booth"]] + [[f"C{n}", "A"] for n in range(50)])
+    message = refused(shrink_declared_size(data, "xl/worksheets/sheet1.xml", 100), "s.xlsx")
+    assert "'xl/worksheets/sheet1.xml' unpacks to more than its declared size" in message
+
+
+# --- JSON -------------------------------------------------------------------------------
+
+
+def test_json_array() -> None:
+    items = [
+        {"Enterprise": "Acme", "展位号": "A1", "Hall": 3, "Tags": None, "Notes": "x"},
+        {"Enterprise": "Beta", "展位号": "A2", "Credit Code": "0012"},
+        {"Enterprise": None, "展位号": None},
+    ]
+    sheet = read_table(json.dumps(items, ensure_ascii=False).encode(), "list.json")
+    assert sheet.encoding is None
+    assert sheet.headers == ("Enterprise", "展位号", "Hall", "Tags", "Notes", "Credit Code")
+    assert sheet.ignored_headers == ("Notes",)
+    assert [row.number for row in sheet.rows] == [2, 3]
+    assert values(sheet) == [
+        {"enterprise_name": "Acme", "booth": "A1", "hall": "3", "tags": "", "credit_code": ""},
+        {"enterprise_name": "Beta", "booth": "A2", "hall": "", "tags": "", "credit_code": "0012"},
+    ]
+
+
+def test_json_rows_object_and_control_character() -> None:
+    document = {"rows": [{"exhibit_name": "Chip\u0000", "booth": "A1"}]}
+    sheet = read_table(json.dumps(document).encode("utf-8-sig"), "list.json")
+    assert [str(problem) for problem in sheet.problems] == [
+        "Row 2, column A (exhibit_name): contains a control character (U+0000)"
+    ]
+    assert sheet.rows[0].values == {"exhibit_name": "Chip", "booth": "A1"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('{"items": []}', "must be an array of objects"),
+        ("[1, 2]", "Item 1 of the JSON rows is not an object"),
+        ("[]", "contains no rows"),
+        ('[{"Name": "x"}]', "No JSON key is a known header"),
+        ('[{"Enterprise": "x"', "not valid JSON"),
+        ("[" * 100_000, "nested too deeply"),
+    ],
+)
+def test_bad_json_refused(text: str, expected: str) -> None:
+    assert expected in refused(text.encode(), "list.json")
