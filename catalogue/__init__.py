@@ -32,8 +32,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=MIGRATIONS_DIR)
 
     from catalogue import errors, web
-    from catalogue.catalog import models  # noqa: F401  (registers the tables)
     from catalogue.api.views import bp as api_bp
+    from catalogue.catalog import models  # noqa: F401  (registers the tables)
     from catalogue.catalog.views import bp as catalog_bp
     from catalogue.cli import register_commands
 
