@@ -30,12 +30,14 @@ def prepare_database(app: Flask) -> None:
             upgrade(directory=app.extensions["migrate"].directory)
             if was_new and app.config["CATALOGUE_DEMO"]:
                 from catalogue.demo import load_demo
+                from catalogue.search.service import search_service
 
                 outcome = load_demo()
+                documents = search_service().rebuild()
                 app.logger.info(
-                    "New database: created the schema and loaded the demo catalogue "
-                    "(%d exhibits from %d enterprises) into %s",
-                    outcome.exhibits_total, outcome.enterprises_total, _where(),
+                    "New database: created the schema, loaded the demo catalogue (%d exhibits from %d "
+                    "enterprises) and built the search index (%d documents) in %s",
+                    outcome.exhibits_total, outcome.enterprises_total, documents, _where(),
                 )
             elif was_new:
                 app.logger.info("New database: created the schema in %s", _where())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import click
@@ -11,7 +12,13 @@ from catalogue.extensions import db
 
 
 def register_commands(app: Flask) -> None:
-    for command in (load_demo_command, import_command, export_command):
+    from catalogue.organizer.cli import create_organizer_command
+
+    app.cli.add_command(create_organizer_command)
+    for command in (
+        load_demo_command, import_command, export_command, reindex_command, check_index_command,
+        search_command,
+    ):
         app.cli.add_command(command)
 
 
@@ -55,8 +62,11 @@ def import_command(path: Path, dry_run: bool) -> None:
         db.session.rollback()
         click.echo("Dry run: nothing was committed.")
         return
+    from catalogue.imports.history import record_batch
+
+    batch = record_batch(result, hashlib.sha256(data).hexdigest())  # history and undo cover the command too
     db.session.commit()
-    click.echo("Imported.")
+    click.echo(f"Imported. Recorded as import #{batch.id} in the history." if batch else "Imported.")
 
 
 class ProgressBar:
@@ -105,3 +115,56 @@ def export_command(path: Path) -> None:
         raise click.UsageError(f"PATH must end in .csv, .xlsx or .json, not '{path.suffix or path.name}'")
     path.write_bytes(export_bytes(fmt))
     click.echo(f"Exported the catalogue to {path}.")
+
+
+@click.command("reindex")
+def reindex_command() -> None:
+    """Rebuild the search index from the database into a new directory and swap it in."""
+    from catalogue.search.service import search_service
+
+    count = search_service().rebuild()
+    click.echo(f"Rebuilt the search index: {count} documents.")
+
+
+@click.command("check-index")
+def check_index_command() -> None:
+    """Compare the search index with the database; exit 1 and name the drift if they differ."""
+    from catalogue.search.service import search_service
+
+    drift = search_service().check()
+    if drift.applied:
+        click.echo(f"Applied {drift.applied} pending change(s) first.")
+    if drift.clean:
+        click.echo("The search index matches the database.")
+        return
+    for label, ids in (("missing from the index", drift.missing), ("in the index but not in the database",
+                       drift.extra), ("out of date in the index", drift.stale)):
+        if ids:
+            shown = ", ".join(ids[:20]) + (f" and {len(ids) - 20} more" if len(ids) > 20 else "")
+            click.echo(f"{len(ids)} {label}: {shown}", err=True)
+    click.echo("Run 'flask --app catalogue reindex' to rebuild the index.", err=True)
+    raise SystemExit(1)
+
+
+@click.command("search")
+@click.argument("query")
+@click.option("--type", "kind", type=click.Choice(["exhibit", "enterprise"]), help="Only this type.")
+@click.option("--category", help="Only this category (slug), with its sub-categories.")
+@click.option("--limit", default=10, show_default=True, help="How many results.")
+def search_command(query: str, kind: str | None, category: str | None, limit: int) -> None:
+    """Search the catalogue as a visitor would."""
+    from catalogue.search.engine import InvalidQuery, SearchRequest
+    from catalogue.search.service import search_service
+
+    try:
+        response = search_service().search(SearchRequest(query, kind, category, per_page=limit))
+    except InvalidQuery as error:
+        raise click.UsageError(str(error)) from None
+    note = " (no result has every word; showing the closest)" if response.partial else ""
+    click.echo(f"{response.total} result(s) for '{query}'{note}")
+    if response.did_you_mean:
+        click.echo(f"Did you mean: {response.did_you_mean}")
+    for hit in response.hits:
+        names = " / ".join(n for n in (hit.name, hit.name_zh) if n)
+        place = f"  [{hit.booth}]" if hit.booth else ""
+        click.echo(f"{hit.score:7.2f}  {hit.type:<10} {hit.db_id:>6}  {names}{place}")

@@ -113,6 +113,69 @@ def _schemas() -> JSON:
                 "exhibits": {"type": "array", "items": _ref("EnterpriseExhibit")},
             },
         ),
+        "SearchHit": _object(
+            "One search result.",
+            {
+                "type": {"type": "string", "enum": ["exhibit", "enterprise"]},
+                "id": {"type": "integer"},
+                "name": TEXT,
+                "name_zh": TEXT,
+                "snippet": {
+                    "type": "string",
+                    "description": "HTML-escaped text; matches are wrapped in <mark>…</mark>, the only markup.",
+                },
+                "score": {"type": "number"},
+                "url": URL,
+            },
+        ),
+        "SearchResults": _object(
+            "A page of search results with facets.",
+            {
+                "query": {"type": "string"},
+                "total": {"type": "integer", "minimum": 0},
+                "page": {"type": "integer", "minimum": 1},
+                "per_page": {"type": "integer", "minimum": 1},
+                "partial": {
+                    "type": "boolean",
+                    "description": "True when no result has every word and the closest partial matches are shown.",
+                },
+                "items": {"type": "array", "items": _ref("SearchHit")},
+                "facets": _object(
+                    "Counts over all matches of the query.",
+                    {
+                        "category": {
+                            "type": "array",
+                            "items": _object("A category facet.", {**CATEGORY_FIELDS, "count": {"type": "integer"}}),
+                        },
+                        "type": {
+                            "type": "array",
+                            "items": _object(
+                                "A type facet.", {"value": {"type": "string"}, "count": {"type": "integer"}}
+                            ),
+                        },
+                    },
+                ),
+                "did_you_mean": {"type": ["string", "null"], "description": "A spelling from the catalogue's own words."},
+            },
+        ),
+        "Suggestions": _object(
+            "Completions for what the visitor is typing.",
+            {
+                "suggestions": {
+                    "type": "array",
+                    "maxItems": 10,
+                    "items": _object(
+                        "A name that starts with, or whose pinyin starts with, the prefix.",
+                        {
+                            "text": {"type": "string"},
+                            "type": {"type": "string", "enum": ["exhibit", "enterprise"]},
+                            "id": {"type": "integer"},
+                            "url": URL,
+                        },
+                    ),
+                }
+            },
+        ),
         "ExhibitPage": _page_of("Exhibit"),
         "EnterprisePage": _page_of("Enterprise"),
         "Error": _object(
@@ -138,7 +201,9 @@ def _responses() -> JSON:
         }
 
     return {
-        "InvalidParameter": error("A parameter is malformed or out of range (invalid_parameter)."),
+        "InvalidParameter": error(
+            "A parameter is malformed or out of range (invalid_parameter, invalid_query)."
+        ),
         "NotFound": error("No such record or category (not_found)."),
         "Error": error("Any other error, in the error envelope."),
     }
@@ -164,6 +229,14 @@ def _parameters(per_page: int, max_per_page: int) -> JSON:
             "enterprise", "An enterprise id.", {"type": "integer", "minimum": 1, "maximum": MAX_ID}
         ),
         "hall": query("hall", "A hall, as the enterprises list it (e.g. N1).", {"type": "string"}),
+        "q": query(
+            "q",
+            "What to search for, in English, Chinese, pinyin or mixed; at most 500 characters.",
+            {"type": "string", "maxLength": 500},
+        ),
+        "type": query(
+            "type", "Only exhibits or only enterprises.", {"type": "string", "enum": ["exhibit", "enterprise"]}
+        ),
         "page": query(
             "page",
             "The page number; past the last page the items are empty.",
@@ -210,7 +283,7 @@ def build_document(per_page: int = 20, max_per_page: int = 100) -> JSON:
     """The OpenAPI 3.1 description of every /api/v1 endpoint."""
     p = {
         name: _ref(name, "parameters")
-        for name in ("category", "enterprise", "hall", "page", "per_page")
+        for name in ("category", "enterprise", "hall", "page", "per_page", "q", "type")
     }
     return {
         "openapi": "3.1.0",
@@ -256,6 +329,25 @@ def build_document(per_page: int = 20, max_per_page: int = 100) -> JSON:
                     _ref("EnterpriseDetail"),
                     [_id_parameter("enterprise_id", "enterprise")],
                     ("404",),
+                )
+            },
+            "/search": {
+                "get": _operation(
+                    "search",
+                    "Search exhibits and enterprises; typos are forgiven and a query that matches "
+                    "nothing in full falls back to the closest partial matches.",
+                    _ref("SearchResults"),
+                    [p["q"], p["category"], p["type"], p["hall"], p["page"], p["per_page"]],
+                    ("400", "404"),
+                )
+            },
+            "/suggest": {
+                "get": _operation(
+                    "suggest",
+                    "Up to 10 completions of a prefix, for a search box.",
+                    _ref("Suggestions"),
+                    [p["q"]],
+                    ("400",),
                 )
             },
             "/categories": {

@@ -85,3 +85,43 @@ def page_json(page: Page, serialise: Callable[[Any], JSON]) -> JSON:
         "page": page.page,
         "per_page": page.per_page,
     }
+
+
+def search_json(response, page: int, per_page: int, categories: dict[str, Category]) -> JSON:
+    """A search response: hits with their page URLs, facets with category names."""
+    facets = {
+        "category": [
+            {**(category_ref(categories[slug]) or {}), "count": count}
+            for slug, count in response.facets.get("category", [])
+            if slug in categories
+        ],
+        "type": [{"value": value, "count": count} for value, count in response.facets.get("type", [])],
+    }
+    return {
+        "query": response.query,
+        "total": response.total,
+        "page": page,
+        "per_page": per_page,
+        "partial": response.partial,
+        "items": [
+            {
+                "type": hit.type,
+                "id": hit.db_id,
+                "name": hit.name,
+                "name_zh": hit.name_zh,
+                "snippet": hit.snippet,
+                "score": round(float(hit.score), 4),
+                "url": record_url(hit.type, hit.db_id),
+            }
+            for hit in response.hits
+        ],
+        "facets": facets,
+        "did_you_mean": response.did_you_mean,
+    }
+
+
+def record_url(kind: str, record_id: int) -> str:
+    """The visitor page of an exhibit or enterprise."""
+    if kind == "enterprise":
+        return url_for("catalog.enterprise", enterprise_id=record_id, _external=True)
+    return url_for("catalog.exhibit", exhibit_id=record_id, _external=True)

@@ -7,9 +7,18 @@ import re
 from flask import Blueprint, current_app, jsonify, request
 
 from catalogue.api.openapi import MAX_ID, MAX_PAGE, build_document
-from catalogue.api.serialise import category_node_json, enterprise_json, exhibit_json, page_json
+from catalogue.api.serialise import (
+    category_node_json,
+    enterprise_json,
+    exhibit_json,
+    page_json,
+    record_url,
+    search_json,
+)
 from catalogue.catalog import queries
 from catalogue.catalog.errors import CatalogueError
+from catalogue.catalog.queries import categories_by_slug
+from catalogue.search.service import search_request, search_service
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -54,6 +63,22 @@ def enterprises():
 @bp.get(f"/v1/enterprises/<int(max={MAX_ID}):enterprise_id>")
 def enterprise(enterprise_id: int):
     return jsonify(enterprise_json(queries.get_enterprise(enterprise_id), with_exhibits=True))
+
+
+@bp.get("/v1/search")
+def search():
+    paging = _paging()
+    request_ = search_request(request.args, paging["page"], paging["per_page"])
+    response = search_service().search(request_, source="api")
+    return jsonify(search_json(response, paging["page"], paging["per_page"], categories_by_slug()))
+
+
+@bp.get("/v1/suggest")
+def suggest():
+    suggestions = search_service().suggest(_text("q") or "", limit=10)
+    return jsonify({"suggestions": [
+        {"text": s.text, "type": s.type, "id": s.db_id, "url": record_url(s.type, s.db_id)} for s in suggestions
+    ]})
 
 
 @bp.get("/v1/categories")

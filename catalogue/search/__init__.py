@@ -1,0 +1,1 @@
+"""Search: everything Whoosh, and keeping the index in step with the database."""

@@ -1,0 +1,365 @@
+"""Text analysis for the catalogue index: mixed Chinese/English tokenizers, pinyin and the schema."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import logging
+import os
+import re
+import tempfile
+import threading
+import unicodedata
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator
+
+from whoosh import fields
+from whoosh.analysis import RegexTokenizer, StemFilter, Token, Tokenizer
+
+# Every CJK range we segment as Chinese: ideographs (URO, extensions A-G, compatibility), the
+# iteration/zero marks, and Japanese kana (no spaces between words either).
+CJK = (
+    "\u3005\u3007\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+    "\U00020000-\U0002ebef\U00030000-\U0003134f\U0002f800-\U0002fa1f"
+)
+CJK_RUN = re.compile(f"[{CJK}]+")
+WORD = re.compile(r"[^\W_]+")
+_SPLIT = re.compile(f"([{CJK}]+)")
+_CONTROL_OR_SURROGATE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+_SPACES = re.compile(r"\s+")
+
+USERDICT_FILE = "userdict.txt"
+_JIEBA_CACHE = os.path.join(tempfile.gettempdir(), "catalogue-jieba")
+_MAX_SEGMENTERS = 3
+
+
+def clean(text: str) -> str:
+    """Text with control characters and lone surrogates replaced by spaces."""
+    return _CONTROL_OR_SURROGATE.sub(" ", text)
+
+
+def normalise(text: str) -> str:
+    """NFKC, case-folded, cleaned, whitespace collapsed: the form used for keys and prefixes."""
+    text = unicodedata.normalize("NFKC", clean(text)).casefold()
+    return _SPACES.sub(" ", text).strip()
+
+
+def is_cjk(text: str) -> bool:
+    return bool(CJK_RUN.fullmatch(text))
+
+
+def runs(text: str) -> Iterator[tuple[str, int, int, bool]]:
+    """(run, start, end, is_cjk) for each word: Latin/digit runs and CJK runs, split apart."""
+    for match in WORD.finditer(text):
+        offset = match.start()
+        for piece in _SPLIT.split(match.group()):
+            if piece:
+                yield piece, offset, offset + len(piece), is_cjk(piece)
+                offset += len(piece)
+
+
+# --- Chinese segmentation -------------------------------------------------------------------
+
+_segmenters: OrderedDict[str | None, object] = OrderedDict()
+_userdicts: dict[str, str] = {}
+_lock = threading.Lock()
+
+
+def _new_segmenter():
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    segmenter = jieba.Tokenizer()
+    os.makedirs(_JIEBA_CACHE, exist_ok=True)
+    segmenter.tmp_dir = _JIEBA_CACHE
+    segmenter.initialize()
+    return segmenter
+
+
+def segmenter(dict_id: str | None = None):
+    """The jieba tokenizer for a user dictionary (None: the plain dictionary), created lazily."""
+    with _lock:
+        if dict_id not in _userdicts:
+            dict_id = None
+        if dict_id in _segmenters:
+            _segmenters.move_to_end(dict_id)
+            return _segmenters[dict_id]
+        seg = _new_segmenter()
+        if dict_id is not None:
+            with contextlib.suppress(FileNotFoundError), open(_userdicts[dict_id], "rb") as words:
+                seg.load_userdict(words)
+        _segmenters[dict_id] = seg
+        while len(_segmenters) > _MAX_SEGMENTERS:
+            _segmenters.popitem(last=False)
+        return seg
+
+
+def register_userdict(directory: str) -> str | None:
+    """Make the user dictionary saved in directory known; returns its id (None if there is none)."""
+    path = os.path.join(directory, USERDICT_FILE)
+    try:
+        with open(path, "rb") as f:
+            content = f.read()
+    except FileNotFoundError:
+        return None
+    dict_id = hashlib.sha1(content).hexdigest()[:16]
+    with _lock:
+        _userdicts[dict_id] = path  # the newest copy: older generations get removed
+    return dict_id
+
+
+def write_userdict(directory: str, words: Iterable[str]) -> str | None:
+    """Save the CJK runs of words as a jieba user dictionary in directory; returns its id."""
+    base = segmenter(None)
+    entries: dict[str, int] = {}
+    for word in words:
+        for run in CJK_RUN.findall(normalise(word or "")):
+            if 2 <= len(run) <= 30 and run not in entries:
+                entries[run] = max(int(base.suggest_freq(run, False)), 3)
+    if not entries:
+        return None
+    lines = "".join(f"{word} {freq}\n" for word, freq in sorted(entries.items()))
+    with open(os.path.join(directory, USERDICT_FILE), "w", encoding="utf-8") as f:
+        f.write(lines)
+    return register_userdict(directory)
+
+
+@functools.lru_cache(maxsize=20_000)
+def segment(run: str, dict_id: str | None, search: bool) -> tuple[tuple[str, int, int], ...]:
+    """jieba words of a CJK run with offsets, in text order: the precise cut, or (search) also
+    every dictionary word inside a longer word (jieba itself only adds 2- and 3-character ones)."""
+    seg = segmenter(dict_id)
+    found = {(w, s, e) for w, s, e in seg.tokenize(run, mode="search" if search else "default")
+             if w.strip() and run[s:e] == w}
+    if search:
+        for _word, start, end in [t for t in found if t[2] - t[1] > 4]:
+            for size in range(4, end - start):
+                for i in range(start, end - size + 1):
+                    if seg.FREQ.get(run[i:i + size]):
+                        found.add((run[i:i + size], i, i + size))
+    return tuple(sorted(found, key=lambda t: (t[1], -t[2])))
+
+
+# --- Whoosh tokenizers (picklable: plain attributes only) ------------------------------------
+
+
+def _token(text, start, end, pos, positions, chars, start_char, kwargs):
+    token = Token(positions, chars, **kwargs)
+    token.text = text
+    token.boost = 1.0
+    token.stopped = False
+    if positions:
+        token.pos = pos
+    if chars:
+        token.startchar = start_char + start
+        token.endchar = start_char + end
+    return token
+
+
+class MixedTokenizer(Tokenizer):
+    """Latin/digit runs (NFKC, case-folded) and jieba words of CJK runs, in text order.
+
+    Indexing uses jieba's search mode (every sub-word); queries (mode="query") the precise cut.
+    """
+
+    def __init__(self, dict_id: str | None = None, cjk: bool = True):
+        self.dict_id = dict_id
+        self.cjk = cjk
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False,
+                 removestops=True, start_pos=0, start_char=0, tokenize=True, mode="", **kw):
+        kw.update(removestops=removestops, mode=mode)
+        pos = start_pos
+        for run, start, end, cjk in runs(clean(value)):
+            if not cjk:
+                text = unicodedata.normalize("NFKC", run).casefold()
+                yield _token(text, start, end, pos, positions, chars, start_char, kw)
+                pos += 1
+            elif self.cjk:
+                for word, s, e in segment(run, self.dict_id, search=mode != "query"):
+                    yield _token(word, start + s, start + e, pos, positions, chars, start_char, kw)
+                    pos += 1
+
+
+class CjkGramTokenizer(Tokenizer):
+    """Single characters and character bigrams of CJK runs (so abbreviations still match)."""
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False,
+                 removestops=True, start_pos=0, start_char=0, tokenize=True, mode="", **kw):
+        kw.update(removestops=removestops, mode=mode)
+        pos = start_pos
+        for run, start, _end, cjk in runs(clean(value)):
+            if not cjk:
+                continue
+            for text, s in cjk_grams(run):
+                yield _token(text, start + s, start + s + len(text), pos, positions, chars,
+                             start_char, kw)
+                pos += 1
+
+
+def cjk_grams(run: str) -> list[tuple[str, int]]:
+    """(gram, offset) for every character and every pair of neighbours in a CJK run."""
+    grams = []
+    for i, char in enumerate(run):
+        grams.append((char, i))
+        if i + 1 < len(run):
+            grams.append((run[i:i + 2], i))
+    return grams
+
+
+def bigrams(run: str) -> list[str]:
+    """What a query run must contain in the gram fields: its bigrams (or the single character)."""
+    return [run] if len(run) == 1 else [run[i:i + 2] for i in range(len(run) - 1)]
+
+
+# --- Pinyin ---------------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=20_000)
+def char_pinyin(run: str) -> tuple[str, ...]:
+    """One lower-case pinyin syllable per character of a CJK run ("" where there is none)."""
+    from pypinyin import lazy_pinyin
+
+    syllables = lazy_pinyin(run, errors=lambda chars: ["" for _ in chars])
+    if len(syllables) != len(run):
+        syllables = [lazy_pinyin(c, errors=lambda chars: [""])[0] for c in run]
+    return tuple(re.sub("[^a-z]", "", s.lower()) for s in syllables)
+
+
+def pinyin_terms(text: str, dict_id: str | None) -> tuple[set[str], set[str], set[str]]:
+    """(joined, syllables, initials) pinyin terms of the CJK parts of text and of its words."""
+    joined, syllables, initials = set(), set(), set()
+    for run, _start, _end, cjk in runs(normalise(text)):
+        if not cjk:
+            continue
+        per_char = char_pinyin(run)
+        syllables.update(s for s in per_char if s)
+        spans = [(0, len(run))] + [(s, e) for _w, s, e in segment(run, dict_id, search=True)]
+        for s, e in spans:
+            full = "".join(per_char[s:e])
+            if full:
+                joined.add(full)
+            if e - s >= 2:
+                initials.add("".join(p[:1] for p in per_char[s:e]))
+    return joined, syllables, initials
+
+
+# --- Schema ---------------------------------------------------------------------------------
+
+# Fields searched with the mixed analyzer, and their weights (names > tags > descriptions).
+TEXT_BOOSTS = {
+    "name": 5.0, "name_zh": 5.0, "tags": 3.0, "enterprise_name": 2.5,
+    "description": 1.0, "description_zh": 1.0,
+}
+GRAM_BOOSTS = {"grams": 2.0, "enterprise_grams": 1.0}
+PINYIN_BOOSTS = {"pinyin": 2.0, "initials": 1.5, "syllables": 0.5}
+
+
+def text_analyzer(dict_id: str | None):
+    return MixedTokenizer(dict_id) | StemFilter()
+
+
+def schema_dict_id(schema: fields.Schema) -> str | None:
+    """The user dictionary an index's analyzers were built with."""
+    return schema["name"].analyzer[0].dict_id
+
+
+def build_schema(dict_id: str | None) -> fields.Schema:
+    """The index schema; dict_id names the user dictionary its Chinese analyzers load."""
+    text = text_analyzer(dict_id)
+    keys = RegexTokenizer(r"[^\n]+")
+    grams = CjkGramTokenizer()
+    schema = fields.Schema(
+        id=fields.ID(stored=True, unique=True),
+        type=fields.ID(stored=True),
+        db_id=fields.STORED(),
+        fingerprint=fields.STORED(),
+        marker=fields.STORED(),
+        name=fields.TEXT(analyzer=text, stored=True),
+        name_zh=fields.TEXT(analyzer=text, stored=True),
+        enterprise_name=fields.TEXT(analyzer=text),
+        tags=fields.TEXT(analyzer=text),
+        description=fields.TEXT(analyzer=text, stored=True),
+        description_zh=fields.TEXT(analyzer=text, stored=True),
+        grams=fields.TEXT(analyzer=grams, phrase=False),
+        enterprise_grams=fields.TEXT(analyzer=grams, phrase=False),
+        pinyin=fields.TEXT(analyzer=keys, phrase=False),
+        syllables=fields.TEXT(analyzer=keys, phrase=False),
+        initials=fields.TEXT(analyzer=keys, phrase=False),
+        spell=fields.TEXT(analyzer=MixedTokenizer(dict_id, cjk=False), phrase=False),
+        suggest=fields.TEXT(analyzer=keys, phrase=False),
+        hall=fields.ID(stored=True),
+        booth=fields.ID(stored=True),
+        category_slugs=fields.KEYWORD(commas=True),
+        category_slug=fields.ID(stored=True),
+    )
+    return schema
+
+
+# --- Documents ------------------------------------------------------------------------------
+
+MARKER_ID = "__marker__"
+_KEY_CHARS = 64
+_MAX_KEY_STARTS = 30
+
+
+def _key_starts(text: str, dict_id: str | None) -> list[int]:
+    starts = {0}
+    for run, start, _end, cjk in runs(text):
+        starts.add(start)
+        if cjk:
+            starts.update(start + s for _w, s, _e in segment(run, dict_id, search=True))
+    return sorted(starts)[:_MAX_KEY_STARTS]
+
+
+def suggest_keys(name: str | None, name_zh: str | None, dict_id: str | None) -> set[str]:
+    """Prefix keys "<rank><lang>|<text>": rank 0 from the start of a name, 1 from a later word;
+    lang e/z says which name to show. Chinese parts also give full pinyin and initials."""
+    keys = set()
+    for lang, name_text in (("e", name), ("z", name_zh)):
+        text = normalise(name_text or "")
+        if not text:
+            continue
+        full, initial = [], []
+        for char in text:
+            full.append(char if char.isalnum() and not is_cjk(char) else "")
+            initial.append(full[-1])
+        for run, start, end, cjk in runs(text):
+            if cjk:
+                per_char = char_pinyin(run)
+                full[start:end] = per_char
+                initial[start:end] = [p[:1] for p in per_char]
+        has_cjk = bool(CJK_RUN.search(text))
+        for start in _key_starts(text, dict_id):
+            rank = "0" if start == 0 else "1"
+            keys.add(f"{rank}{lang}|{text[start:start + _KEY_CHARS].strip()}")
+            if has_cjk:
+                keys.add(f"{rank}{lang}|{''.join(full[start:])[:_KEY_CHARS]}")
+                keys.add(f"{rank}{lang}|{''.join(initial[start:])[:_KEY_CHARS]}")
+    return {k for k in keys if not k.endswith("|")}
+
+
+def index_fields(doc: dict, dict_id: str | None) -> dict:
+    """The Whoosh fields of a catalogue document (see SearchIndex for the document shape)."""
+    name, name_zh = doc.get("name") or "", doc.get("name_zh") or ""
+    enterprise = doc.get("enterprise_name") or ""
+    tags = [t for t in (doc.get("tags") or []) if t]
+    descriptions = [doc.get("description") or "", doc.get("description_zh") or ""]
+    joined, syllables, initials = pinyin_terms(f"{name}\n{name_zh}", dict_id)
+    fields_ = {
+        "id": doc["id"], "type": doc["type"], "db_id": int(doc["db_id"]),
+        "fingerprint": doc.get("fingerprint") or "",
+        "name": doc.get("name") or None, "name_zh": doc.get("name_zh") or None,
+        "enterprise_name": enterprise, "tags": "\n".join(tags),
+        "description": descriptions[0] or None, "description_zh": descriptions[1] or None,
+        "grams": "\n".join([name, name_zh, *tags]), "enterprise_grams": enterprise,
+        "pinyin": "\n".join(sorted(joined)), "syllables": "\n".join(sorted(syllables)),
+        "initials": "\n".join(sorted(initials)),
+        "spell": "\n".join([name, name_zh, enterprise, *tags, *descriptions]),
+        "suggest": "\n".join(sorted(suggest_keys(name, name_zh, dict_id))),
+        "category_slugs": ",".join(doc.get("category_slugs") or []),
+        "category_slug": doc.get("category_slug") or None,
+        "hall": doc.get("hall") or None, "booth": doc.get("booth") or None,
+    }
+    return {k: v for k, v in fields_.items() if v is not None}

@@ -1,0 +1,449 @@
+"""From the visitor's text to results: requests and responses, queries (never Whoosh query
+syntax), partial-match fallback, facets, spelling suggestions, snippets and name completion."""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+
+from whoosh import highlight
+from whoosh.analysis import STOP_WORDS
+from whoosh.query import And, AndMaybe, Or, Phrase, Query, Term
+from whoosh.support.levenshtein import distance
+
+from .analysis import (
+    GRAM_BOOSTS,
+    PINYIN_BOOSTS,
+    TEXT_BOOSTS,
+    bigrams,
+    clean,
+    normalise,
+    runs,
+)
+
+MAX_QUERY_CHARS = 500
+SNIPPET_CHARS = 200
+# Typo forgiveness applies to the fields a visitor types in English, at a discount.
+FUZZY_BOOSTS = {"name": 2.0, "name_zh": 2.0, "tags": 1.2, "enterprise_name": 1.0, "description": 0.4}
+CHINESE_STOP_WORDS = frozenset("的了和与及或是在等之其")
+_QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u300c": '"', "\u300d": '"'})
+_CHUNK = re.compile(r'"([^"]*)"|([^\s"]+)')
+_PINYIN = re.compile(r"[a-z]+")
+TYPES = ("exhibit", "enterprise")
+MAX_PER_PAGE = 500
+MAX_UNITS = 20
+MAX_EXPANSIONS = 12
+
+
+class InvalidQuery(Exception):
+    """A query the visitor must change (the message is meant for them)."""
+
+
+@dataclass
+class SearchRequest:
+    """What the visitor asked: free text, optional filters (category matches sub-categories)."""
+
+    text: str
+    type: str | None = None
+    category: str | None = None
+    hall: str | None = None
+    page: int = 1
+    per_page: int = 20
+
+
+@dataclass
+class Hit:
+    """One result; snippet is escaped HTML whose only markup is <mark>."""
+
+    id: str
+    type: str
+    db_id: int
+    name: str | None
+    name_zh: str | None
+    snippet: str
+    score: float
+    hall: str | None
+    booth: str | None
+    category_slug: str | None
+
+
+@dataclass
+class SearchResponse:
+    """A page of results. facets: {"category": [(slug, count)] by count, counting a document
+    under its category and every ancestor (so a count equals what that filter would give);
+    "type": [("exhibit", n), ("enterprise", m)]}. Each facet ignores its own filter. partial:
+    no document had every word, these have the most of them."""
+
+    query: str
+    total: int
+    hits: list[Hit] = field(default_factory=list)
+    facets: dict = field(default_factory=dict)
+    did_you_mean: str | None = None
+    partial: bool = False
+
+
+@dataclass
+class Suggestion:
+    """A name completing a prefix (in the language, or the pinyin, that matched)."""
+
+    text: str
+    type: str
+    db_id: int
+
+
+def empty_response(query: str) -> SearchResponse:
+    return SearchResponse(query, 0, [], {"category": [], "type": [(t, 0) for t in TYPES]})
+
+
+def validate(request: SearchRequest) -> str:
+    """The normalised query text; raises InvalidQuery for what no search could answer."""
+    if not isinstance(request.text, str):
+        raise InvalidQuery("The query must be text.")
+    if len(request.text) > MAX_QUERY_CHARS:
+        raise InvalidQuery(f"The query is too long (at most {MAX_QUERY_CHARS} characters).")
+    if request.type not in (None, *TYPES):
+        raise InvalidQuery(f"Unknown type {request.type!r}: use exhibit or enterprise.")
+    return normalise_query(request.text)
+
+
+@dataclass
+class Unit:
+    """One thing the visitor asked for (a word, a CJK run or a phrase) and its query."""
+
+    query: Query
+    optional: bool = False
+
+
+def normalise_query(text: str) -> str:
+    return unicodedata.normalize("NFKC", clean(text)).translate(_QUOTES).strip()
+
+
+def max_edits(word: str) -> int:
+    """Typos forgiven in a word, counted in characters: 1 from 4 letters, 2 from 8."""
+    if not word.isalpha() or len(word) < 4:
+        return 0
+    return 2 if len(word) >= 8 else 1
+
+
+class Vocabulary:
+    """The open index's words: analysis with its analyzers, and nearby spellings (cached until
+    the searcher is reopened)."""
+
+    def __init__(self, searcher, cache: dict):
+        self.searcher, self.reader, self.schema = searcher, searcher.reader(), searcher.schema
+        self.cache = cache
+
+    def analyse(self, text: str) -> list[str]:
+        return [t.text for t in self.schema["name"].analyzer(text, mode="query")]
+
+    def known(self, word: str) -> bool:
+        folded = word.casefold()
+        if ("spell", folded) in self.reader or any((f, folded) in self.reader for f in PINYIN_BOOSTS):
+            return True
+        return any((f, t) in self.reader for t in self.analyse(word) for f in TEXT_BOOSTS)
+
+    def similar(self, word: str) -> list[str]:
+        """Indexed words within max_edits(word) of word (same first letter), nearest and most
+        frequent first."""
+        folded = word.casefold()
+        key = ("similar", folded)
+        if key not in self.cache:
+            found = []
+            if max_edits(word):
+                # per segment: a composite reader would compare every word in Python
+                words = {w for leaf, _base in self.reader.leaf_readers()
+                         for w in leaf.terms_within("spell", folded, max_edits(word), prefix=1)}
+                found = sorted((distance(folded, w), -self.reader.doc_frequency("spell", w), w)
+                               for w in words if w != folded)
+            self.cache[key] = [w for _d, _f, w in found[:MAX_EXPANSIONS]]
+        return self.cache[key]
+
+
+def _word_unit(vocabulary: Vocabulary, word: str) -> Unit | None:
+    tokens = vocabulary.analyse(word)
+    if not tokens:
+        return None
+    parts = [Or([Term(f, token, boost=b) for f, b in TEXT_BOOSTS.items()]) for token in tokens]
+    query = parts[0] if len(parts) == 1 else And(parts)
+    # Typos: the stems of nearby indexed words, in the fields people type in English.
+    stems = {t for w in vocabulary.similar(word) for t in vocabulary.analyse(w)} - set(tokens)
+    fuzzy = [Term(f, stem, boost=b) for stem in sorted(stems) for f, b in FUZZY_BOOSTS.items()]
+    folded = word.casefold()
+    pinyin = [Term(f, folded, boost=b) for f, b in PINYIN_BOOSTS.items()]
+    if fuzzy or _PINYIN.fullmatch(folded):
+        query = Or([query, *fuzzy, *(pinyin if _PINYIN.fullmatch(folded) else [])])
+    return Unit(query, optional=folded in STOP_WORDS)
+
+
+def _cjk_unit(vocabulary: Vocabulary, run: str) -> Unit:
+    words = vocabulary.analyse(run)
+    kept = [w for w in words if w not in CHINESE_STOP_WORDS] or words
+    segmented = And([Or([Term(f, w, boost=b) for f, b in TEXT_BOOSTS.items()]) for w in kept])
+    grams = [And([Term(f, g) for g in bigrams(run)], boost=b) for f, b in GRAM_BOOSTS.items()]
+    optional = len(run) == 1 and run in CHINESE_STOP_WORDS
+    return Unit(Or([segmented, *grams]), optional=optional)
+
+
+def _phrase_unit(vocabulary: Vocabulary, text: str) -> Unit:
+    tokens = vocabulary.analyse(text)
+    return Unit(Or([Phrase(f, tokens, boost=b) for f, b in TEXT_BOOSTS.items()]))
+
+
+def units(vocabulary: Vocabulary, text: str) -> list[Unit]:
+    """The units of a (normalised) query: words, CJK runs and quoted Latin phrases; only the
+    first MAX_UNITS count."""
+    found: list[Unit] = []
+    for match in _CHUNK.finditer(text):
+        quoted, plain = match.groups()
+        pieces = list(runs(quoted if quoted is not None else plain))
+        if quoted is not None and len(pieces) > 1 and not any(p[3] for p in pieces):
+            found.append(_phrase_unit(vocabulary, quoted))
+            continue
+        for piece, _start, _end, cjk in pieces:
+            unit = _cjk_unit(vocabulary, piece) if cjk else _word_unit(vocabulary, piece)
+            if unit is not None:
+                found.append(unit)
+    return found[:MAX_UNITS]
+
+
+def strict_query(found: list[Unit]) -> Query:
+    """All words required (stop words only add to the score, unless there is nothing else)."""
+    required = [u.query for u in found if not u.optional]
+    optional = [u.query for u in found if u.optional]
+    if not required:
+        required, optional = optional, []
+    query = required[0] if len(required) == 1 else And(required)
+    return AndMaybe(query, Or(optional)) if optional else query
+
+
+def required_queries(found: list[Unit]) -> list[Query]:
+    return [u.query for u in found if not u.optional] or [u.query for u in found]
+
+
+def corrected(vocabulary: Vocabulary, text: str) -> str | None:
+    """text with each word missing from the index replaced by its nearest indexed word."""
+    out, last = [], 0
+    for word, start, end, cjk in runs(text):
+        if cjk or not max_edits(word) or vocabulary.known(word):
+            continue
+        nearest = vocabulary.similar(word)
+        if nearest:
+            out += [text[last:start], nearest[0]]
+            last = end
+    return "".join(out) + text[last:] if out else None
+
+
+# --- Snippets -------------------------------------------------------------------------------
+
+
+class MarkFormatter(highlight.HtmlFormatter):
+    """Escaped text with matches in a bare <mark>; an ellipsis where the fragment is cut."""
+
+    template = "<%(tag)s>%(t)s</%(tag)s>"
+
+    def __init__(self):
+        super().__init__(tagname="mark", between="\u2026")
+
+    def _text(self, text):
+        return html.escape(text, quote=False)
+
+    def format_fragment(self, fragment, replace=False):
+        body = super().format_fragment(fragment, replace)
+        before = "\u2026" if fragment.startchar > 0 else ""
+        after = "\u2026" if fragment.endchar < len(fragment.text) else ""
+        return before + body + after
+
+
+def _shorten(text: str) -> str:
+    text = " ".join(text.split())
+    if len(text) <= SNIPPET_CHARS:
+        return html.escape(text, quote=False)
+    return html.escape(text[:SNIPPET_CHARS].rstrip(), quote=False) + "\u2026"
+
+
+def snippet(schema, stored: dict, terms: dict[str, set[str]]) -> str:
+    """A highlighted extract of the description with the most matches (else the first one)."""
+    texts = [(f, stored.get(f) or "") for f in ("description", "description_zh")]
+    best = ""
+    for fieldname, text in texts:
+        if text and terms.get(fieldname):
+            fragmenter = highlight.ContextFragmenter(maxchars=150, surround=50)
+            marked = highlight.highlight(text, terms[fieldname], schema[fieldname].analyzer,
+                                         fragmenter, MarkFormatter(), top=1, mode="index")
+            if marked.count("<mark>") > best.count("<mark>"):
+                best = marked
+    return best or _shorten(next((t for _f, t in texts if t), ""))
+
+
+# --- Running a search -----------------------------------------------------------------------
+
+
+class DocSets:
+    """Sets of document numbers per term and per query, and each document's categories, for
+    the open reader (cached until it is reopened). Set algebra is much faster than Whoosh's
+    matchers for knowing *which* documents match; Whoosh then only scores the page."""
+
+    def __init__(self, searcher, cache: dict):
+        self.searcher, self.reader, self.cache = searcher, searcher.reader(), cache
+
+    def term(self, fieldname: str, value: str) -> set[int]:
+        value = clean(value)
+        key = ("term", fieldname, value)
+        if key not in self.cache:
+            found = set()
+            if (fieldname, value) in self.reader:
+                found = set(self.reader.postings(fieldname, value).all_ids())
+            self.cache[key] = found
+        return self.cache[key]
+
+    def of(self, query: Query) -> set[int]:
+        if isinstance(query, Term):
+            return self.term(query.fieldname, query.text)
+        if isinstance(query, Or):
+            return set().union(*(self.of(q) for q in query.subqueries))
+        if isinstance(query, And):
+            docs = set(self.of(query.subqueries[0]))
+            for sub in query.subqueries[1:]:
+                docs &= self.of(sub) if docs else set()
+            return docs
+        if isinstance(query, AndMaybe):
+            return set(self.of(query.a))
+        return set(self.searcher.docs_for_query(query))  # phrases
+
+    def slugs_of(self) -> dict[int, list[str]]:
+        if "slugs" not in self.cache:
+            slugs: dict[int, list[str]] = {}
+            for btext in self.reader.lexicon("category_slugs"):
+                slug = btext.decode("utf-8")
+                for docnum in self.term("category_slugs", slug):
+                    slugs.setdefault(docnum, []).append(slug)
+            self.cache["slugs"] = slugs
+        return self.cache["slugs"]
+
+
+def leaves(query: Query, boost: float = 1.0) -> list[Query]:
+    """The terms and phrases of a query, boosts multiplied down: as one flat Or they score a
+    document like the nested query does, and Whoosh scores a flat Or far faster."""
+    if isinstance(query, (Term, Phrase)):
+        return [query.with_boost(query.boost * boost)]
+    if isinstance(query, AndMaybe):
+        return leaves(query.a, boost) + leaves(query.b, boost)
+    return [leaf for q in query.subqueries for leaf in leaves(q, boost * query.boost)]
+
+
+def run_search(searcher, cache: dict, request: SearchRequest, text: str) -> SearchResponse:
+    """Search the open searcher; text is the validated, normalised query."""
+    if len(cache) > 20_000:
+        cache.clear()
+    vocabulary, sets = Vocabulary(searcher, cache), DocSets(searcher, cache)
+    found = units(vocabulary, text)
+    if not found:
+        return empty_response(text)
+
+    def narrowed(docs: set[int], by_type: bool = True, by_category: bool = True) -> set[int]:
+        if request.hall:
+            docs = docs & sets.term("hall", request.hall)
+        if by_type and request.type:
+            docs = docs & sets.term("type", request.type)
+        if by_category and request.category:
+            docs = docs & sets.term("category_slugs", request.category)
+        return docs
+
+    query = strict_query(found)
+    matched = sets.of(query)
+    required = required_queries(found)
+    counts: Counter | None = None
+    if not narrowed(matched) and len(required) > 1:
+        # No document has every word: fall back to those that have the most of them. Every set
+        # below keeps the documents with at least as many words as the best filtered result,
+        # so the facets still add up to what their filters would show.
+        counts = Counter(d for q in required for d in sets.of(q))
+        matched, query = set(counts), Or(required)
+    threshold = max([counts[d] for d in narrowed(matched)] + [1]) if counts else 0
+
+    def pick(docs: set[int]) -> set[int]:
+        return docs if counts is None else {d for d in docs if counts[d] >= threshold}
+
+    selected = pick(narrowed(matched))
+    by_type = pick(narrowed(matched, by_type=False))
+    by_category = pick(narrowed(matched, by_category=False))
+    slugs_of = sets.slugs_of()
+    categories = Counter(s for d in by_category for s in slugs_of.get(d, ()))
+    facets = {
+        "category": sorted(categories.items(), key=lambda item: (-item[1], item[0])),
+        "type": [(t, len(by_type & sets.term("type", t))) for t in TYPES],
+    }
+    page = max(1, int(request.page))
+    per_page = min(max(1, int(request.per_page)), MAX_PER_PAGE)
+    hits = []
+    if selected and (page - 1) * per_page < len(selected):
+        flat = leaves(query)
+        terms: dict[str, set[str]] = {}
+        for leaf in flat:
+            if isinstance(leaf, Term):
+                terms.setdefault(leaf.fieldname, set()).add(leaf.text)
+        # optimize=False: Whoosh 2.7.4's block-quality skipping can loop forever on unions
+        # (whoosh-community/whoosh#446); the filter already limits scoring to the matches.
+        results = searcher.search(Or(flat), filter=selected, limit=page * per_page,
+                                  optimize=False)
+        hits = [_hit(searcher.schema, hit, terms) for hit in results[(page - 1) * per_page:]]
+    return SearchResponse(text, len(selected), hits, facets,
+                          _did_you_mean(vocabulary, sets, text, narrowed),
+                          counts is not None and bool(selected))
+
+
+def _hit(schema, hit, terms: dict[str, set[str]]) -> Hit:
+    stored = hit.fields()
+    return Hit(id=stored["id"], type=stored["type"], db_id=stored["db_id"],
+               name=stored.get("name"), name_zh=stored.get("name_zh"),
+               snippet=snippet(schema, stored, terms), score=float(hit.score or 0.0),
+               hall=stored.get("hall"), booth=stored.get("booth"),
+               category_slug=stored.get("category_slug"))
+
+
+def _did_you_mean(vocabulary: Vocabulary, sets: DocSets, text: str, narrowed) -> str | None:
+    fix = corrected(vocabulary, text)
+    if not fix or fix.casefold() == text.casefold():
+        return None
+    found = units(vocabulary, fix)
+    return fix if found and narrowed(sets.of(strict_query(found))) else None
+
+
+# --- Name completion ------------------------------------------------------------------------
+
+MAX_PREFIX_CHARS = 64
+MAX_SUGGESTIONS = 50
+
+
+def run_suggest(searcher, prefix: str, limit: int) -> list[Suggestion]:
+    """Names whose start (rank 0) or a later word (rank 1) completes prefix; shorter first."""
+    prefix, limit = normalise(prefix), min(limit, MAX_SUGGESTIONS)
+    if not prefix or len(prefix) > MAX_PREFIX_CHARS or limit < 1:
+        return []
+    reader = searcher.reader()
+    variants = sorted({prefix, prefix.replace(" ", "")})
+    cap = max(limit * 5, 50)
+    found: dict[int, tuple[int, str]] = {}
+    for rank in (0, 1):
+        for lang in ("e", "z"):
+            for variant in variants:
+                for btext in reader.expand_prefix("suggest", f"{rank}{lang}|{variant}"):
+                    for docnum in reader.postings("suggest", btext).all_ids():
+                        found.setdefault(docnum, (rank, lang))
+                    if len(found) >= cap * (rank + 1):
+                        break
+        if len(found) >= limit:
+            break
+    suggestions = []
+    for docnum, (rank, lang) in found.items():
+        stored = searcher.stored_fields(docnum)
+        shown = stored.get("name") if lang == "e" else stored.get("name_zh")
+        shown = shown or stored.get("name") or stored.get("name_zh")
+        if shown and stored.get("type") in TYPES:
+            suggestions.append((rank, len(shown), shown.casefold(), docnum,
+                                Suggestion(shown, stored["type"], stored["db_id"])))
+    suggestions.sort(key=lambda s: s[:4])
+    return [s[-1] for s in suggestions[:limit]]

@@ -1,0 +1,234 @@
+"""The app's search service: keeps this node's index in step with the outbox, and answers queries.
+
+The database is the source of truth. After each commit, and before searches, the index applies the
+outbox rows it has not applied yet; the last applied row is stored in the index in the same commit
+as the documents, so a crash anywhere loses nothing: the next catch-up simply starts from there."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flask import Flask, current_app
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from catalogue.catalog.errors import CatalogueError
+from catalogue.catalog.queries import get_category
+from catalogue.extensions import db
+from catalogue.search.documents import all_documents, catalogue_words, documents_for
+from catalogue.search.engine import (
+    InvalidQuery,
+    SearchIndex,
+    SearchRequest,
+    SearchResponse,
+    Suggestion,
+)
+from catalogue.search.outbox import OutboxEntry
+from catalogue.search.searchlog import SearchLogEntry
+
+BATCH = 5000  # outbox rows per index commit
+GAP_SECONDS = 600  # how long an id skipped by a still-open transaction is watched for
+MAX_GAPS = 10_000
+CHECK_EVERY = 0.5  # seconds between "is the index behind?" checks per process
+
+
+MAX_QUERY = 500
+TYPES = ("exhibit", "enterprise")
+
+
+class InvalidSearch(CatalogueError):
+    code = "invalid_query"
+    status = 400
+
+
+@dataclass
+class Drift:
+    missing: list[str] = field(default_factory=list)  # in the database, not in the index
+    extra: list[str] = field(default_factory=list)  # in the index, not in the database
+    stale: list[str] = field(default_factory=list)  # in both, but the index holds an older version
+    applied: int = 0  # outbox entries applied by the catch-up that ran first
+
+    @property
+    def clean(self) -> bool:
+        return not (self.missing or self.extra or self.stale)
+
+
+class SearchService:
+    def __init__(self, app: Flask):
+        self.app = app
+        self.root = Path(app.config["CATALOGUE_INDEX_DIR"])
+        self.index = SearchIndex(str(self.root))
+        self._checked_at = 0.0
+
+    @contextlib.contextmanager
+    def _sync_lock(self) -> Iterator[None]:
+        """One process at a time brings this node's index up to date."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / ".sync.lock", "w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def catch_up(self) -> int:
+        """Apply every outbox entry this index has not applied yet; returns how many were applied."""
+        total = 0
+        with self._sync_lock():
+            while True:
+                applied_now, more = self._apply_batch()
+                total += applied_now
+                if not more:
+                    return total
+
+    def _apply_batch(self) -> tuple[int, bool]:
+        marker = self.index.marker()
+        applied = int(marker.get("applied", 0))
+        gaps = {int(k): v for k, v in marker.get("gaps", {}).items()}
+        now = time.time()
+        with Session(db.engine) as session:
+            rows = session.execute(
+                select(OutboxEntry.id, OutboxEntry.kind, OutboxEntry.record_id, OutboxEntry.enterprise_id)
+                .where(or_(OutboxEntry.id > applied, OutboxEntry.id.in_(list(gaps))))
+                .order_by(OutboxEntry.id)
+                .limit(BATCH)
+            ).all()
+            expired = {g for g, seen in gaps.items() if now - seen > GAP_SECONDS}
+            if not rows:
+                if expired:
+                    self.index.apply([], [], {"applied": applied, "gaps": _keep(gaps, expired)})
+                return 0, False
+            upserts, deletes = documents_for(session, [(r.kind, r.record_id, r.enterprise_id) for r in rows])
+        present = {r.id for r in rows}
+        top = max(applied, max(present))
+        # An id below the newest one that is not there yet belongs to a transaction still open
+        # (PostgreSQL hands out ids before commit) or rolled back: watch it for a while.
+        skipped = [i for i in range(applied + 1, top) if i not in present][:MAX_GAPS]
+        gaps = {g: seen for g, seen in gaps.items() if g not in present and g not in expired}
+        gaps.update(dict.fromkeys(skipped, now))
+        self.index.apply(upserts, deletes, {"applied": top, "gaps": {str(g): s for g, s in gaps.items()}})
+        return len(rows), len(rows) == BATCH
+
+    def catch_up_if_due(self) -> None:
+        """Before a search: if another process or node committed changes, apply them (cheaply checked)."""
+        now = time.monotonic()
+        if now - self._checked_at < CHECK_EVERY:
+            return
+        self._checked_at = now
+        marker = self.index.marker()
+        newest = db.session.scalar(select(func.max(OutboxEntry.id))) or 0
+        if newest > int(marker.get("applied", 0)) or marker.get("gaps"):
+            self.safely(self.catch_up)
+
+    def rebuild(self) -> int:
+        """Build a whole new index from the database and swap it in; returns the document count."""
+        with self._sync_lock(), Session(db.engine) as session:
+            newest = session.scalar(select(func.max(OutboxEntry.id))) or 0
+            words = sorted(set(catalogue_words(session)))
+            count = 0
+
+            def counted():
+                nonlocal count
+                for document in all_documents(session):
+                    count += 1
+                    yield document
+
+            self.index.rebuild(counted(), {"applied": newest, "gaps": {}}, words)
+        return count
+
+    def ensure_index(self) -> None:
+        """At start: build a missing index, else catch up; rebuild one that cannot be read."""
+        if not self.index.exists():
+            count = self.rebuild()
+            self.app.logger.info("Built the search index (%d documents) in %s", count, self.root)
+            return
+        try:
+            self.catch_up()
+        except Exception:
+            self.app.logger.exception("The search index in %s cannot be updated; rebuilding it", self.root)
+            self.rebuild()
+
+    def check(self) -> Drift:
+        """Catch up, then compare every document's fingerprint with what the database says."""
+        applied = self.catch_up()
+        with Session(db.engine) as session:
+            expected = {d["id"]: d["fingerprint"] for d in all_documents(session)}
+        actual = self.index.fingerprints() if self.index.exists() else {}
+        return Drift(
+            missing=sorted(set(expected) - set(actual)),
+            extra=sorted(set(actual) - set(expected)),
+            stale=sorted(k for k in set(expected) & set(actual) if expected[k] != actual[k]),
+            applied=applied,
+        )
+
+    def search(self, request: SearchRequest, source: str = "page") -> SearchResponse:
+        """Answer a query (after catching up with other processes' changes) and log it."""
+        self.catch_up_if_due()
+        started = time.perf_counter()
+        try:
+            response = self.index.search(request)
+        except InvalidQuery as error:
+            raise InvalidSearch(str(error)) from None
+        if request.text.strip():
+            self._log(request, response, time.perf_counter() - started, source)
+        return response
+
+    def _log(self, request: SearchRequest, response: SearchResponse, seconds: float, source: str) -> None:
+        filters = {k: v for k, v in (("type", request.type), ("category", request.category),
+                                     ("hall", request.hall)) if v}
+        entry = SearchLogEntry(query=request.text.strip()[:MAX_QUERY], filters=filters, results=response.total,
+                               partial=response.partial, latency_ms=round(seconds * 1000), source=source)
+        try:
+            with Session(db.engine) as session:
+                session.add(entry)
+                session.commit()
+        except Exception:  # the log is for the dashboard; a visitor's search must not fail for it
+            self.app.logger.exception("Could not write the search log")
+
+    def suggest(self, prefix: str, limit: int = 10) -> list[Suggestion]:
+        self.catch_up_if_due()
+        return self.index.suggest(prefix, limit)
+
+    def safely(self, work) -> None:
+        """Index work after a commit must never fail the request: the outbox keeps the change."""
+        try:
+            work()
+        except Exception:
+            self.app.logger.exception("Search index update failed; the outbox keeps the changes for the next catch-up")
+
+
+def _keep(gaps: dict[int, float], expired: set[int]) -> dict[str, float]:
+    return {str(g): seen for g, seen in gaps.items() if g not in expired}
+
+
+def search_request(args, page: int = 1, per_page: int = 20) -> SearchRequest:
+    """A search request from query-string arguments (q, type, category, hall), validated."""
+    text = args.get("q", "") or ""
+    if len(text) > MAX_QUERY:
+        raise InvalidSearch(f"The query is {len(text)} characters long; the limit is {MAX_QUERY}.")
+    kind = args.get("type") or None
+    if kind not in (None, *TYPES):
+        raise InvalidSearch("type must be 'exhibit' or 'enterprise'.")
+    category = args.get("category") or None
+    if category:
+        get_category(category)  # an unknown slug is a 404, as in the lists
+    return SearchRequest(text, kind, category, args.get("hall") or None, page, per_page)
+
+
+def search_service() -> SearchService:
+    return current_app.extensions["catalogue_search"]
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["catalogue_search"] = SearchService(app)
+
+
+def after_commit() -> None:
+    """Called after a commit that wrote outbox rows: bring this process's index up to date."""
+    service = search_service()
+    service.safely(service.catch_up)
