@@ -1,0 +1,1 @@
+"""The organizer side: accounts, login, roles and the dashboard."""

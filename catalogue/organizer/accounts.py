@@ -1,0 +1,135 @@
+"""Account operations: create organizers, change roles, deactivate, check passwords.
+
+Like every operation here they flush and never commit; the view or command commits."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from catalogue.catalog.errors import CatalogueError
+from catalogue.catalog.models import utcnow
+from catalogue.extensions import db
+from catalogue.organizer.models import ROLES, Organizer, normalise_email
+
+# scrypt with N=2^17, r=8, p=1: about 128 MiB and 0.4 s per hash, so guessing is expensive
+PASSWORD_METHOD = "scrypt:131072:8:1"
+MIN_PASSWORD = 10
+MAX_PASSWORD = 1024
+
+
+class AccountRefused(CatalogueError):
+    """A change to an account that is not allowed; carries the message in both languages."""
+
+    code = "account_refused"
+
+    def __init__(self, message: str, message_zh: str):
+        super().__init__(message)
+        self.message_zh = message_zh
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method=PASSWORD_METHOD)
+
+
+@cache
+def _decoy_hash() -> str:
+    return hash_password("not anyone's password")
+
+
+def check_password_rules(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise AccountRefused(
+            f"The password must be at least {MIN_PASSWORD} characters long.",
+            f"密码至少需要 {MIN_PASSWORD} 个字符。",
+        )
+    if len(password) > MAX_PASSWORD:
+        raise AccountRefused(
+            f"The password must be at most {MAX_PASSWORD} characters long.",
+            f"密码最多 {MAX_PASSWORD} 个字符。",
+        )
+
+
+def find_organizer(email: str) -> Organizer | None:
+    return db.session.scalar(select(Organizer).where(Organizer.email == normalise_email(email)))
+
+
+def authenticate(email: str, password: str) -> Organizer | None:
+    """The active organizer with this email and password, else None (taking the same time either way)."""
+    organizer = find_organizer(email)
+    if organizer is None or not organizer.active:
+        check_password_hash(_decoy_hash(), password)
+        return None
+    if not check_password_hash(organizer.password_hash, password):
+        return None
+    organizer.last_login_at = utcnow()
+    db.session.flush()
+    return organizer
+
+
+def create_organizer(email: str, password: str, role: str = "editor", name: str | None = None) -> Organizer:
+    """A new active organizer; refuses a taken email, an unknown role or a short password."""
+    email = normalise_email(email)
+    if "@" not in email or len(email) > 254 or email.startswith("@") or email.endswith("@"):
+        raise AccountRefused(f"'{email}' is not an email address.", f"“{email}”不是有效的电子邮件地址。")
+    if role not in ROLES:
+        raise AccountRefused(f"Unknown role '{role}'; use admin or editor.", f"未知角色“{role}”，请用 admin 或 editor。")
+    check_password_rules(password)
+    if find_organizer(email) is not None:
+        raise AccountRefused(
+            f"There is already an organizer with the email {email}; nothing was changed.",
+            f"已有使用 {email} 的组织者账号，未作任何更改。",
+        )
+    organizer = Organizer(
+        email=email, name=(name or "").strip() or None, role=role, password_hash=hash_password(password)
+    )
+    db.session.add(organizer)
+    db.session.flush()
+    return organizer
+
+
+def change_role(organizer: Organizer, role: str, acting: Organizer) -> None:
+    """Make the organizer an admin or an editor; nobody demotes themselves or the last admin."""
+    if role not in ROLES:
+        raise AccountRefused(f"Unknown role '{role}'.", f"未知角色“{role}”。")
+    if role == organizer.role:
+        return
+    if organizer.role == "admin":
+        _keep_an_admin(organizer, acting, "demote")
+    organizer.role = role
+    db.session.flush()
+
+
+def set_active(organizer: Organizer, active: bool, acting: Organizer) -> None:
+    """Deactivate (sign-in refused, sessions end) or reactivate; never yourself or the last admin."""
+    if active == organizer.active:
+        return
+    if not active and organizer.role == "admin":
+        _keep_an_admin(organizer, acting, "deactivate")
+    elif not active and organizer.id == acting.id:
+        raise AccountRefused("You cannot deactivate your own account.", "不能停用自己的账号。")
+    organizer.active = active
+    db.session.flush()
+
+
+def _keep_an_admin(organizer: Organizer, acting: Organizer, action: str) -> None:
+    verb_zh = {"demote": "降级", "deactivate": "停用"}[action]
+    if organizer.id == acting.id:
+        raise AccountRefused(f"You cannot {action} your own account.", f"不能{verb_zh}自己的账号。")
+    if active_admins() <= 1:
+        raise AccountRefused(
+            f"You cannot {action} the last active admin.", f"不能{verb_zh}最后一位在用的管理员。"
+        )
+
+
+def active_admins() -> int:
+    """How many active admins there are; on PostgreSQL their rows stay locked until the commit,
+    so two admins demoting each other at once cannot leave none."""
+    query = select(Organizer.id).where(Organizer.role == "admin", Organizer.active).with_for_update()
+    return len(db.session.scalars(query).all())
+
+
+def list_organizers() -> list[Organizer]:
+    return list(db.session.scalars(select(Organizer).order_by(Organizer.active.desc(), Organizer.email)))
