@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import or_, select
 
@@ -27,10 +27,19 @@ Progress = Callable[[int, int], None]  # (exhibits done, exhibits in all)
 
 
 @dataclass
+class Applied:
+    """What apply_plan changed: the records it created and, for those it updated, the values replaced."""
+
+    created: list[tuple[str, object]] = field(default_factory=list)  # (kind, record)
+    updated: list[tuple[str, object, dict]] = field(default_factory=list)  # (kind, record, before)
+
+
+@dataclass
 class ImportResult:
     plan: Plan
     applied: bool
     filename: str
+    changes: Applied | None = None  # set when applied
 
     @property
     def ok(self) -> bool:
@@ -49,9 +58,8 @@ def import_data(
     snapshot, records = take_snapshot(sheet)
     plan = plan_import(sheet, snapshot)
     applied = plan.ok and not dry_run
-    if applied:
-        apply_plan(plan, records, progress)
-    return ImportResult(plan, applied, filename)
+    changes = apply_plan(plan, records, progress) if applied else None
+    return ImportResult(plan, applied, filename, changes)
 
 
 def take_snapshot(sheet: Sheet) -> tuple[Snapshot, dict]:
@@ -91,22 +99,26 @@ def take_snapshot(sheet: Sheet) -> tuple[Snapshot, dict]:
     return snapshot, {"enterprise": enterprises, "exhibit": exhibits}
 
 
-def apply_plan(plan: Plan, records: dict, progress: Progress | None = None) -> None:
+def apply_plan(plan: Plan, records: dict, progress: Progress | None = None) -> Applied:
     """Create and update what the plan says, in order: categories, enterprises, exhibits."""
     refs: dict = {}
+    applied = Applied()
     for new in plan.categories:
         category = Category(slug=new.slug, name=new.name, name_zh=new.name_zh, parent_id=_id(refs, new.parent))
         db.session.add(category)
         db.session.flush()
         refs[new.ref] = category.id
+        applied.created.append(("category", category))
     created: list[tuple[str, Enterprise]] = []
     for change in plan.enterprises:
         if change.action == "create":
             enterprise = Enterprise(**change.values)
             db.session.add(enterprise)
             created.append((change.ref, enterprise))
+            applied.created.append(("enterprise", enterprise))
         elif change.action == "update":
-            _assign(records["enterprise"][change.ref], change.values)
+            record = records["enterprise"][change.ref]
+            applied.updated.append(("enterprise", record, _assign(record, change.values)))
     db.session.flush()
     refs.update({ref: enterprise.id for ref, enterprise in created})
     done = 0
@@ -117,9 +129,12 @@ def apply_plan(plan: Plan, records: dict, progress: Progress | None = None) -> N
         if "category" in values:
             values["category_id"] = _id(refs, values.pop("category"))
         if change.action == "create":
-            db.session.add(Exhibit(**values))
+            exhibit = Exhibit(**values)
+            db.session.add(exhibit)
+            applied.created.append(("exhibit", exhibit))
         elif change.action == "update":
-            _assign(records["exhibit"][change.ref], values)
+            record = records["exhibit"][change.ref]
+            applied.updated.append(("exhibit", record, _assign(record, values)))
         done += 1
         if progress and done % 1000 == 0:
             db.session.flush()
@@ -127,15 +142,21 @@ def apply_plan(plan: Plan, records: dict, progress: Progress | None = None) -> N
     db.session.flush()
     if progress:
         progress(done, len(plan.exhibits))
+    return applied
 
 
 def _id(refs: dict, ref):
     return refs.get(ref, ref) if isinstance(ref, str) else ref
 
 
-def _assign(record, values: dict) -> None:
+def _assign(record, values: dict) -> dict:
+    """Set the values; return the ones they replaced (lists copied)."""
+    before = {}
     for attr, value in values.items():
+        old = getattr(record, attr)
+        before[attr] = list(old) if isinstance(old, list) else old
         setattr(record, attr, value)
+    return before
 
 
 def _chunked(model, keys: Iterable, where) -> list:

@@ -1,0 +1,115 @@
+"""Logo and exhibit images: verified with Pillow, re-encoded without metadata, stored under generated names."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import uuid
+import warnings
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, send_from_directory
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from catalogue.catalog.errors import CatalogueError
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_SIDE = 4096
+# Pillow warns above this many pixels and refuses above twice as many: decompression bombs stop at open().
+Image.MAX_IMAGE_PIXELS = MAX_SIDE * MAX_SIDE
+ACCEPTED_FORMATS = ("PNG", "JPEG", "GIF", "WEBP")  # only these decoders are ever tried
+STORED_NAME = re.compile(r"^[0-9a-f]{32}\.(png|jpg)$")
+MEDIA_TYPES = {"png": "image/png", "jpg": "image/jpeg"}
+_MARKUP = (b"<svg", b"<?xml", b"<!doctype", b"<html", b"<!--")
+
+bp = Blueprint("images", __name__)
+
+
+class InvalidImage(CatalogueError):
+    code = "invalid_image"
+    status = 400
+
+
+def clean_image(data: bytes) -> tuple[bytes, str]:
+    """Verify an uploaded image and re-encode it (PNG, or JPEG for JPEG input) without metadata."""
+    if not data:
+        raise InvalidImage("The image file is empty.")
+    if len(data) > MAX_BYTES:
+        raise InvalidImage(f"The image is {len(data) / 1048576:.1f} MiB; the limit is {MAX_BYTES // 1048576} MiB.")
+    head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith(b"<") and any(tag in head for tag in _MARKUP):
+        raise InvalidImage("SVG and other markup files are not accepted (they can carry scripts); "
+                           "upload a PNG or JPEG image.")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS) as probe:
+                fmt, (width, height) = probe.format, probe.size
+                if width > MAX_SIDE or height > MAX_SIDE:
+                    raise InvalidImage(
+                        f"The image is {width}×{height} pixels; the limit is {MAX_SIDE}×{MAX_SIDE}."
+                    )
+                probe.verify()
+            with Image.open(io.BytesIO(data), formats=(fmt,)) as image:
+                image.seek(0)  # the first frame of an animation
+                picture = ImageOps.exif_transpose(image)  # keep the orientation the camera recorded
+                return _encode(picture, "jpg" if fmt == "JPEG" else "png")
+    except InvalidImage:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise InvalidImage(f"The image has too many pixels; the limit is {MAX_SIDE}×{MAX_SIDE}.") from None
+    except UnidentifiedImageError:
+        raise InvalidImage("The file is not a PNG, JPEG, GIF or WebP image.") from None
+    except (OSError, SyntaxError, ValueError, EOFError) as error:  # what Pillow raises on damaged data
+        raise InvalidImage(f"The image is damaged and cannot be read ({error}).") from None
+
+
+def _encode(image: Image.Image, ext: str) -> tuple[bytes, str]:
+    if ext == "jpg":
+        image = image.convert("RGB") if image.mode not in ("RGB", "L") else image.copy()
+    elif image.mode not in ("RGB", "RGBA", "L", "LA"):
+        image = image.convert("RGBA")
+    else:
+        image = image.copy()
+    image.info = {}  # no EXIF, ICC profile, comments or text chunks are written back
+    out = io.BytesIO()
+    if ext == "jpg":
+        image.save(out, "JPEG", quality=90, optimize=True)
+    else:
+        image.save(out, "PNG", optimize=True)
+    return out.getvalue(), ext
+
+
+def image_directory() -> Path:
+    return Path(current_app.instance_path) / "images"
+
+
+def store_image(data: bytes) -> str:
+    """Clean an uploaded image and store it under a new name; returns the name."""
+    clean, ext = clean_image(data)
+    directory = image_directory()
+    directory.mkdir(parents=True, exist_ok=True)
+    name = f"{uuid.uuid4().hex}.{ext}"
+    temporary = directory / f".{name}.part"
+    temporary.write_bytes(clean)
+    os.replace(temporary, directory / name)
+    return name
+
+
+def remove_image(name: str | None) -> None:
+    """Delete a stored image (after the commit that stopped using it); unknown names are ignored."""
+    if name and STORED_NAME.match(name):
+        (image_directory() / name).unlink(missing_ok=True)
+
+
+@bp.get("/images/<name>")
+def image(name: str):
+    """A stored image, with its own media type and no sniffing."""
+    if not STORED_NAME.match(name):
+        abort(404)
+    response = send_from_directory(image_directory(), name, mimetype=MEDIA_TYPES[name.rsplit(".", 1)[1]],
+                                   max_age=365 * 24 * 3600)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

@@ -1,0 +1,242 @@
+"""Write operations on enterprises, exhibits and categories, with the importer's rules. They flush, never commit."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, or_, select
+
+from catalogue.catalog.errors import CatalogueError
+from catalogue.catalog.models import Category, Enterprise, Exhibit
+from catalogue.catalog.rules import (
+    credit_code_problem,
+    name_key,
+    normalise_credit_code,
+    normalise_website,
+    slugify,
+    split_tags,
+    website_problem,
+)
+from catalogue.extensions import db
+
+ENTERPRISE_ATTRS = ("name", "name_zh", "credit_code", "hall", "booth", "website", "description",
+                    "description_zh", "logo")
+EXHIBIT_ATTRS = ("enterprise_id", "exhibit_code", "name", "name_zh", "category_id", "description",
+                 "description_zh", "tags", "image")
+CATEGORY_ATTRS = ("name", "name_zh", "slug", "parent_id")
+
+
+class InvalidRecord(CatalogueError):
+    """Values that break the catalogue's rules; `errors` maps each field to its message."""
+
+    code = "invalid_record"
+    status = 400
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__(" ".join(errors.values()))
+        self.errors = errors
+
+
+class CategoryInUse(CatalogueError):
+    code = "category_in_use"
+    status = 409
+
+
+def save_enterprise(values: dict, enterprise: Enterprise | None = None) -> Enterprise:
+    """Create an enterprise (enterprise=None) or update one from form values; raise InvalidRecord."""
+    values = _clean(values, ENTERPRISE_ATTRS)
+    errors = _lengths(Enterprise, values)
+    if values.get("credit_code"):
+        values["credit_code"] = normalise_credit_code(values["credit_code"])
+        reason = credit_code_problem(values["credit_code"])
+        if reason:
+            errors["credit_code"] = f"'{values['credit_code']}' {reason}."
+        elif _taken(Enterprise, Enterprise.credit_code == values["credit_code"], enterprise):
+            errors["credit_code"] = f"Another enterprise already has the credit code {values['credit_code']}."
+    if values.get("website"):
+        values["website"] = normalise_website(values["website"])
+        reason = website_problem(values["website"])
+        if reason:
+            errors["website"] = f"The website {reason}."
+    _check_names(errors, values, "enterprise")
+    for attr in ("name_zh", "name"):
+        key = name_key(values.get(attr))
+        if key and attr not in errors and _taken(
+            Enterprise, or_(Enterprise.name_key == key, Enterprise.name_zh_key == key), enterprise
+        ):
+            errors[attr] = f"Another enterprise is already called '{values[attr]}'; imports match enterprises by name."
+    return _save(Enterprise, enterprise, values, errors)
+
+
+def delete_enterprise(enterprise: Enterprise) -> None:
+    """Delete an enterprise with its exhibits."""
+    db.session.delete(enterprise)
+    db.session.flush()
+
+
+def save_exhibit(values: dict, exhibit: Exhibit | None = None) -> Exhibit:
+    """Create or update an exhibit from form values; raise InvalidRecord."""
+    values = _clean(values, EXHIBIT_ATTRS)
+    if isinstance(values.get("tags"), str):
+        values["tags"] = split_tags(values["tags"])
+    if "tags" in values or exhibit is None:
+        values["tags"] = list(values.get("tags") or [])
+    errors = _lengths(Exhibit, values)
+    owner = db.session.get(Enterprise, values["enterprise_id"]) if values.get("enterprise_id") else None
+    if owner is None:
+        errors["enterprise_id"] = "Choose the enterprise that shows this exhibit."
+    if values.get("category_id") and db.session.get(Category, values["category_id"]) is None:
+        errors["category_id"] = "That category no longer exists."
+    code = values.get("exhibit_code")
+    if code and _taken(Exhibit, Exhibit.exhibit_code == code, exhibit):
+        errors["exhibit_code"] = f"Another exhibit already has the exhibit code {code}."
+    _check_names(errors, values, "exhibit")
+    for attr in ("name_zh", "name"):
+        key = name_key(values.get(attr))
+        same_name = or_(Exhibit.name_key == key, Exhibit.name_zh_key == key)
+        if key and owner and attr not in errors and _taken(
+            Exhibit, same_name & (Exhibit.enterprise_id == owner.id), exhibit
+        ):
+            errors[attr] = f"This enterprise already has an exhibit called '{values[attr]}'."
+    return _save(Exhibit, exhibit, values, errors)
+
+
+def delete_exhibit(exhibit: Exhibit) -> None:
+    db.session.delete(exhibit)
+    db.session.flush()
+
+
+def save_category(values: dict, category: Category | None = None) -> Category:
+    """Create or update a category (the slug is made from the name when left blank); raise InvalidRecord."""
+    values = _clean(values, CATEGORY_ATTRS)
+    errors = _lengths(Category, values)
+    _check_names(errors, values, "category")
+    parent_id = values.get("parent_id")
+    if parent_id:
+        if db.session.get(Category, parent_id) is None:
+            errors["parent_id"] = "That parent category no longer exists."
+        elif category is not None and parent_id in _subtree_ids(category.id):
+            errors["parent_id"] = "A category cannot be placed under itself or one of its sub-categories."
+    for attr in ("name", "name_zh"):
+        key = name_key(values.get(attr))
+        if key and attr not in errors and _sibling_named(key, parent_id, category):
+            errors[attr] = f"'{values[attr]}' already exists at this level; category paths must be unambiguous."
+    if values.get("slug"):
+        values["slug"] = slugify(values["slug"])
+        if _taken(Category, Category.slug == values["slug"], category):
+            errors["slug"] = f"Another category already uses the address /categories/{values['slug']}."
+    elif category is None:
+        values["slug"] = _free_slug(values.get("name") or values.get("name_zh") or "category", None)
+    else:
+        values.pop("slug", None)  # a blank slug on an edit keeps the category's address
+    return _save(Category, category, values, errors)
+
+
+def delete_category(category: Category) -> None:
+    """Delete a category that has no exhibits and no sub-categories; raise CategoryInUse otherwise."""
+    exhibits = _count(Exhibit, Exhibit.category_id == category.id)
+    children = _count(Category, Category.parent_id == category.id)
+    if exhibits or children:
+        parts = [f"{exhibits} exhibit(s)"] * bool(exhibits) + [f"{children} sub-categor(ies)"] * bool(children)
+        raise CategoryInUse(
+            f"'{category.name or category.name_zh}' still has {' and '.join(parts)}; "
+            "move them to another category first."
+        )
+    db.session.delete(category)
+    db.session.flush()
+
+
+def move_exhibits(source: Category, target: Category | None) -> int:
+    """Move every exhibit of a category (not of its sub-categories) to another one; returns how many."""
+    if target is not None and target.id == source.id:
+        raise InvalidRecord({"target_id": "Choose a different category to move the exhibits to."})
+    exhibits = db.session.scalars(select(Exhibit).where(Exhibit.category_id == source.id)).all()
+    for exhibit in exhibits:  # one by one through the ORM, so versions and the search outbox follow
+        exhibit.category_id = target.id if target is not None else None
+    db.session.flush()
+    return len(exhibits)
+
+
+def move_exhibit(exhibit: Exhibit, target: Category | None) -> None:
+    exhibit.category_id = target.id if target is not None else None
+    db.session.flush()
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def _clean(values: dict, attrs: tuple[str, ...]) -> dict:
+    """Keep the known attributes; strip text and turn blanks into None."""
+    cleaned = {}
+    for attr in attrs:
+        if attr in values:
+            value = values[attr]
+            if isinstance(value, str):
+                value = value.strip()
+            cleaned[attr] = value if attr == "tags" else (value or None)
+    return cleaned
+
+
+def _lengths(model, values: dict) -> dict[str, str]:
+    errors = {}
+    for attr, value in values.items():
+        limit = getattr(model.__table__.c[attr].type, "length", None)
+        if isinstance(value, str) and limit and len(value) > limit:
+            errors[attr] = f"At most {limit} characters (this is {len(value)})."
+    return errors
+
+
+def _check_names(errors: dict, values: dict, what: str) -> None:
+    if not (values.get("name") or values.get("name_zh")):
+        errors.setdefault("name", f"Give the {what} a name in English or Chinese (or both).")
+
+
+def _taken(model, condition, current) -> bool:
+    query = select(model.id).where(condition)
+    if current is not None and current.id is not None:
+        query = query.where(model.id != current.id)
+    return db.session.scalar(query.limit(1)) is not None
+
+
+def _count(model, condition) -> int:
+    return db.session.scalar(select(func.count()).select_from(model).where(condition))
+
+
+def _subtree_ids(category_id: int) -> set[int]:
+    parents = dict(db.session.execute(select(Category.id, Category.parent_id)).all())
+    ids, frontier = {category_id}, {category_id}
+    while frontier:
+        frontier = {cid for cid, parent in parents.items() if parent in frontier} - ids
+        ids |= frontier
+    return ids
+
+
+def _sibling_named(key: str, parent_id: int | None, current: Category | None) -> bool:
+    siblings = db.session.scalars(select(Category).where(
+        Category.parent_id == parent_id if parent_id else Category.parent_id.is_(None)
+    )).all()
+    return any(
+        key in {name_key(c.name), name_key(c.name_zh)}
+        for c in siblings if current is None or c.id != current.id
+    )
+
+
+def _free_slug(text: str, current: Category | None) -> str:
+    base = slug = slugify(text)
+    n = 2
+    while _taken(Category, Category.slug == slug, current):
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _save(model, record, values: dict, errors: dict):
+    if errors:
+        raise InvalidRecord(errors)
+    if record is None:
+        record = model(**values)
+        db.session.add(record)
+    else:
+        for attr, value in values.items():
+            if getattr(record, attr) != value:
+                setattr(record, attr, value)
+    db.session.flush()
+    return record
+

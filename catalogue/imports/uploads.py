@@ -1,0 +1,228 @@
+"""Uploaded exhibitor lists: stored by checksum, previewed (in a background thread for long files), error reports.
+
+A preview is a JSON file under instance/uploads/previews/, so any worker can show its progress and result."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import re
+import threading
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from flask import Flask, current_app
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from catalogue.catalog.models import utcnow
+from catalogue.extensions import db
+from catalogue.imports.apply import limits_from, take_snapshot
+from catalogue.imports.plan import Plan, plan_import
+from catalogue.imports.read import UnreadableFile, read_table
+
+CHECKSUM = re.compile(r"^[0-9a-f]{64}$")
+PREVIEW_ID = re.compile(r"^[0-9a-f]{32}$")
+EXTENSION = re.compile(r"^[a-z0-9]{1,5}$")
+STALE_SECONDS = 15 * 60  # a running preview not updated for this long died with its worker
+_threads: dict[str, threading.Thread] = {}
+
+
+@dataclass(frozen=True)
+class Upload:
+    checksum: str
+    filename: str
+    path: Path
+
+
+def upload_directory() -> Path:
+    return Path(current_app.instance_path) / "uploads"
+
+
+def clean_filename(name: str | None) -> str:
+    """The file's own name (no folders, no control characters), at most 255 characters."""
+    name = re.split(r"[/\\]", name or "")[-1]
+    name = "".join(ch for ch in name if ch.isprintable()).strip()
+    return name[-255:] or "upload"
+
+
+def store_upload(data: bytes, filename: str) -> Upload:
+    """Keep the uploaded bytes as instance/uploads/<sha256>.<ext>."""
+    checksum = hashlib.sha256(data).hexdigest()
+    suffix = Path(filename).suffix.lower().lstrip(".")
+    ext = suffix if EXTENSION.match(suffix) else "dat"
+    directory = upload_directory()
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"{checksum}.{ext}"
+    if not path.exists():
+        temporary = directory / f".{checksum}.{uuid.uuid4().hex}.part"
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+    return Upload(checksum, filename, path)
+
+
+def find_upload(checksum: str, filename: str) -> Upload | None:
+    """The stored upload with this checksum, or None."""
+    if not CHECKSUM.match(checksum or ""):
+        return None
+    for path in sorted(upload_directory().glob(f"{checksum}.*")):
+        if path.is_file():
+            return Upload(checksum, clean_filename(filename), path)
+    return None
+
+
+# --- previews -----------------------------------------------------------------------------
+
+
+def start_preview(upload: Upload, wait: float) -> str:
+    """Plan the upload against the catalogue in a thread; wait up to `wait` seconds for it. Returns its id."""
+    preview_id = uuid.uuid4().hex
+    _write(preview_id, {
+        "id": preview_id, "state": "running", "stage": "reading", "done": 0, "total": None,
+        "checksum": upload.checksum, "filename": upload.filename, "path": upload.path.name,
+        "started": utcnow().isoformat(), "updated": utcnow().isoformat(),
+    })
+    app = current_app._get_current_object()
+    thread = threading.Thread(target=_run, args=(app, preview_id), name=f"preview-{preview_id}", daemon=True)
+    _threads[preview_id] = thread
+    thread.start()
+    thread.join(wait)
+    return preview_id
+
+
+def finished_preview(upload: Upload, plan: Plan) -> str:
+    """Keep a preview of a plan made elsewhere (a confirm that found errors); returns its id."""
+    preview_id = uuid.uuid4().hex
+    now = utcnow().isoformat()
+    _write(preview_id, {
+        "id": preview_id, "state": "done", "stage": "done", "done": len(plan.rows), "total": len(plan.rows),
+        "checksum": upload.checksum, "filename": upload.filename, "path": upload.path.name,
+        "started": now, "updated": now, "result": summarise(plan),
+    })
+    return preview_id
+
+
+def load_preview(preview_id: str) -> dict | None:
+    """The preview's state (running / done / failed) and, once done, its result."""
+    if not PREVIEW_ID.match(preview_id or ""):
+        return None
+    try:
+        preview = json.loads(_preview_path(preview_id).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    if preview["state"] == "running":
+        age = utcnow() - datetime.fromisoformat(preview["updated"])
+        if age.total_seconds() > STALE_SECONDS:
+            preview.update(state="failed", error="The preview stopped (the server restarted); upload the file again.")
+    return preview
+
+
+def wait_for_preview(preview_id: str, timeout: float | None = None) -> None:
+    """Block until a preview started by this process has finished (for tests and shutdown)."""
+    thread = _threads.get(preview_id)
+    if thread is not None:
+        thread.join(timeout)
+
+
+def _run(app: Flask, preview_id: str) -> None:
+    with app.app_context():
+        state = load_preview(preview_id)
+        try:
+            data = (upload_directory() / state["path"]).read_bytes()
+            sheet = read_table(data, state["filename"], limits_from(app.config))
+            _update(state, stage="matching", total=len(sheet.rows))
+            snapshot, _ = take_snapshot(sheet)
+            db.session.rollback()  # the snapshot is all this thread reads
+            _update(state, stage="checking")
+            plan = plan_import(sheet, snapshot)
+            _update(state, stage="preparing")
+            result = summarise(plan, lambda done: _update(state, done=done))
+            _update(state, state="done", stage="done", done=len(sheet.rows), result=result)
+        except UnreadableFile as error:
+            _update(state, state="failed", error=str(error))
+        except Exception:
+            app.logger.exception("Preview %s of %s failed", preview_id, state.get("filename"))
+            _update(state, state="failed", error="The file could not be checked because of an unexpected error.")
+        finally:
+            _threads.pop(preview_id, None)
+
+
+def summarise(plan: Plan, progress=None) -> dict:
+    """What the preview page shows, as JSON-ready data."""
+    rows = []
+    for n, outcome in enumerate(plan.rows, start=1):
+        rows.append({
+            "row": outcome.row, "label": outcome.label, "enterprise": outcome.enterprise,
+            "exhibit": outcome.exhibit, "changes": list(outcome.changes),
+            "problems": [str(p) for p in outcome.problems],
+        })
+        if progress and n % 2000 == 0:
+            progress(n)
+    data_rows = {outcome.row for outcome in plan.rows}
+    return {
+        "ok": plan.ok,
+        "counts": plan.counts(),
+        "categories": [c.path for c in plan.categories],
+        "ignored": list(plan.ignored_headers),
+        "problems": len(plan.problems),
+        "other_problems": [str(p) for p in plan.problems if p.row not in data_rows],
+        "rows": rows,
+    }
+
+
+def _update(job: dict, **changes) -> None:
+    job.update(changes, updated=utcnow().isoformat())
+    _write(job["id"], job)
+
+
+def _preview_path(preview_id: str) -> Path:
+    return upload_directory() / "previews" / f"{preview_id}.json"
+
+
+def _write(preview_id: str, state: dict) -> None:
+    path = _preview_path(preview_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{preview_id}.{threading.get_ident()}.part")
+    temporary.write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
+    os.replace(temporary, path)
+
+
+# --- error report -------------------------------------------------------------------------
+
+
+def error_report(preview: dict) -> bytes:
+    """The uploaded rows as they were, with an Errors column (blank for good rows), as XLSX."""
+    data = (upload_directory() / preview["path"]).read_bytes()
+    sheet = read_table(data, preview["filename"], limits_from(current_app.config))
+    problems = {row["row"]: row["problems"] for row in preview["result"]["rows"]}
+    width = max([len(sheet.headers), *(len(source.cells) for source in sheet.rows)])
+    workbook = Workbook(write_only=True)
+    rows = workbook.create_sheet("Rows")  # the file's columns as they were: fix the rows and upload it again
+    rows.append([_text_cell(rows, h) for h in (*_pad(sheet.headers, width), "Errors")])
+    for source in sheet.rows:
+        errors = "\n".join(problems.get(source.number, []))
+        rows.append([_text_cell(rows, c) for c in (*_pad(source.cells, width), errors)])
+    if preview["result"]["other_problems"]:
+        other = workbook.create_sheet("Other errors")
+        other.append(["Errors"])
+        for problem in preview["result"]["other_problems"]:
+            other.append([_text_cell(other, problem)])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _pad(cells, width: int) -> list[str]:
+    return [*cells, *[""] * (width - len(cells))]
+
+
+def _text_cell(worksheet, value: str) -> WriteOnlyCell:
+    """A cell that holds the text as text, never as a formula."""
+    cell = WriteOnlyCell(worksheet, ILLEGAL_CHARACTERS_RE.sub("", value or ""))
+    cell.data_type = "s"
+    return cell

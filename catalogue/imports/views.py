@@ -1,0 +1,165 @@
+"""Organizer imports: upload, preview, error report, confirm; the import history and undo."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from sqlalchemy import select
+from werkzeug.datastructures import FileStorage
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from catalogue.catalog.forms import ButtonForm, ConfirmImportForm, UploadForm
+from catalogue.catalog.views import page_arg
+from catalogue.extensions import db
+from catalogue.imports import uploads
+from catalogue.imports.apply import import_data, limits_from
+from catalogue.imports.history import (
+    ImportBatch,
+    UndoRefused,
+    committed_with_checksum,
+    exclusive_import,
+    latest_batch,
+    record_batch,
+    undo_batch,
+)
+from catalogue.imports.read import UnreadableFile
+from catalogue.organizer.auth import admin_required, current_organizer, editor_required
+
+bp = Blueprint("imports", __name__, url_prefix="/organizer/imports")
+
+ROWS_PER_PAGE = 200
+SHOW = ("all", "error", "create", "update", "unchanged")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(_error=None):
+    return render_template("imports/too_large.html", limit=current_app.config["IMPORT_MAX_BYTES"]), 413
+
+
+@bp.get("/")
+@editor_required
+def history():
+    batches = db.session.scalars(select(ImportBatch).order_by(ImportBatch.id.desc()).limit(200)).all()
+    return render_template("imports/history.html", batches=batches, latest=latest_batch(), form=ButtonForm())
+
+
+@bp.get("/<int:batch_id>")
+@editor_required
+def batch(batch_id: int):
+    found = db.get_or_404(ImportBatch, batch_id)
+    return render_template("imports/batch.html", batch=found, latest=latest_batch(), form=ButtonForm())
+
+
+@bp.post("/<int:batch_id>/undo")
+@admin_required
+def undo(batch_id: int):
+    found = db.get_or_404(ImportBatch, batch_id)
+    if not ButtonForm().validate_on_submit():
+        abort(400, "The form expired; please try again.")
+    with exclusive_import():
+        try:
+            undo_batch(found, current_organizer().email)
+        except UndoRefused as refused:
+            db.session.rollback()
+            flash(refused.message, "error")
+        else:
+            db.session.commit()
+            flash(f"Undid import #{batch_id} ({found.filename}); the catalogue is as it was before it.")
+    return redirect(url_for("imports.batch", batch_id=batch_id))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@editor_required
+def new():
+    form = UploadForm()
+    if form.validate_on_submit() and isinstance(form.file.data, FileStorage):
+        data = form.file.data.read(current_app.config["IMPORT_MAX_BYTES"] + 1)
+        if len(data) > current_app.config["IMPORT_MAX_BYTES"]:
+            return too_large()
+        upload = uploads.store_upload(data, uploads.clean_filename(form.file.data.filename))
+        preview_id = uploads.start_preview(upload, wait=current_app.config.get("IMPORT_PREVIEW_WAIT", 3.0))
+        return redirect(url_for("imports.preview", preview_id=preview_id))
+    return render_template("imports/new.html", form=form, limit=current_app.config["IMPORT_MAX_BYTES"]), (
+        400 if form.errors else 200
+    )
+
+
+@bp.get("/previews/<preview_id>")
+@editor_required
+def preview(preview_id: str):
+    found = uploads.load_preview(preview_id) or abort(404, "This preview does not exist (any more).")
+    if found["state"] != "done":
+        return render_template("imports/progress.html", preview=found)
+    show = request.args.get("show", "error" if not found["result"]["ok"] else "all")
+    show = show if show in SHOW else "all"
+    rows = [r for r in found["result"]["rows"] if show == "all" or show in (r["enterprise"], r["exhibit"])]
+    page = page_arg()
+    confirm = ConfirmImportForm(formdata=None, checksum=found["checksum"], filename=found["filename"])
+    return render_template(
+        "imports/preview.html", preview=found, result=found["result"], show=show, total=len(rows),
+        rows=rows[(page - 1) * ROWS_PER_PAGE: page * ROWS_PER_PAGE], page=page,
+        pages=max(1, -(-len(rows) // ROWS_PER_PAGE)), form=confirm,
+        imported=committed_with_checksum(found["checksum"]),
+    )
+
+
+@bp.get("/previews/<preview_id>/errors.xlsx")
+@editor_required
+def error_report(preview_id: str):
+    found = uploads.load_preview(preview_id)
+    if not found or found["state"] != "done":
+        abort(404, "This preview does not exist (any more).")
+    name = found["filename"].rsplit(".", 1)[0] + "-errors.xlsx"
+    return Response(uploads.error_report(found), mimetype=XLSX,
+                    headers={"Content-Disposition": _attachment(name)})
+
+
+@bp.post("/confirm")
+@editor_required
+def confirm():
+    form = ConfirmImportForm()
+    if not form.validate_on_submit():
+        abort(400, "The form expired; upload the file again.")
+    upload = uploads.find_upload(form.checksum.data, form.filename.data)
+    if upload is None:
+        abort(404, "The uploaded file is no longer here; upload it again.")
+    organizer = current_organizer()
+    with exclusive_import():
+        try:
+            result = import_data(upload.path.read_bytes(), upload.filename, limits_from(current_app.config))
+        except UnreadableFile as error:
+            db.session.rollback()
+            flash(str(error), "error")
+            return redirect(url_for("imports.new"))
+        if not result.applied:
+            db.session.rollback()
+            flash("The catalogue changed since the preview and the file now has errors; nothing was imported.",
+                  "error")
+            return redirect(url_for("imports.preview", preview_id=uploads.finished_preview(upload, result.plan)))
+        earlier = committed_with_checksum(upload.checksum)
+        recorded = record_batch(result, upload.checksum, organizer.email, organizer.id)
+        db.session.commit()
+    if recorded is None:
+        when = f" as import #{earlier.id} on {earlier.created_at:%Y-%m-%d %H:%M} UTC" if earlier else ""
+        flash(f"Already imported{when}: nothing in the catalogue changed." if earlier else
+              "Nothing to import: the catalogue already holds everything in this file.")
+        return redirect(url_for("imports.history"))
+    flash(f"Imported {upload.filename} as import #{recorded.id}.")
+    return redirect(url_for("imports.batch", batch_id=recorded.id))
+
+
+def _attachment(name: str) -> str:
+    from urllib.parse import quote
+
+    ascii_name = "".join(ch if ch.isascii() and ch.isprintable() and ch not in '"\\' else "_" for ch in name)
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
