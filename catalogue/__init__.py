@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Flask
 
 from catalogue.config import load_config
-from catalogue.extensions import db, migrate
+from catalogue.extensions import csrf, db, limiter, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS_DIR = str(PROJECT_ROOT / "migrations")
@@ -30,20 +30,42 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR)
+    csrf.init_app(app)
+    limiter.init_app(app)
 
-    from catalogue import errors, web
+    from catalogue import errors, i18n, security, web
     from catalogue.api.views import bp as api_bp
     from catalogue.catalog import models  # noqa: F401  (registers the tables)
     from catalogue.catalog.views import bp as catalog_bp
     from catalogue.cli import register_commands
+    from catalogue.organizer import auth as organizer_auth
+    from catalogue.organizer import models as organizer_models  # noqa: F401  (registers the table)
+    from catalogue.organizer.views import bp as organizer_bp
+    from catalogue.search import outbox, searchlog  # noqa: F401  (tables and session events)
+    from catalogue.visit.views import bp as visit_bp
 
     web.init_app(app)
+    i18n.init_app(app)
     app.register_blueprint(catalog_bp)
+    app.register_blueprint(visit_bp)
     app.register_blueprint(api_bp)
+    organizer_auth.init_app(app)
+    app.register_blueprint(organizer_bp)
+    from catalogue.catalog import editing, images
+    from catalogue.imports import views as import_views
+
+    app.register_blueprint(editing.bp)
+    app.register_blueprint(images.bp)
+    app.register_blueprint(import_views.bp)
+    security.init_app(app)
     errors.init_app(app)
     register_commands(app)
 
     from catalogue.bootstrap import prepare_database
+    from catalogue.search import service as search
 
+    search.init_app(app)
     prepare_database(app)
+    with app.app_context():
+        search.search_service().ensure_index()
     return app

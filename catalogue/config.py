@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask
 
-BOOLEAN_KEYS = {"CATALOGUE_DEMO"}
+BOOLEAN_KEYS = {"CATALOGUE_DEMO", "CATALOGUE_SECURE_COOKIES"}
 INT_KEYS = {"IMPORT_MAX_BYTES", "IMPORT_MAX_ROWS", "IMPORT_MAX_CELL_CHARS", "PER_PAGE", "MAX_PER_PAGE"}
 
 DEFAULTS: dict[str, object] = {
@@ -17,6 +18,8 @@ DEFAULTS: dict[str, object] = {
     "CATALOGUE_SECRET_KEY": None,  # generated once into <instance>/secret_key
     "CATALOGUE_DEMO": True,
     "CATALOGUE_REDIS_URL": None,
+    "CATALOGUE_BASE_URL": None,  # the public address QR codes and printed signs point to
+    "CATALOGUE_SECURE_COOKIES": None,  # None: Secure cookies exactly when the request is https
     "IMPORT_MAX_BYTES": 20 * 1024 * 1024,
     "IMPORT_MAX_ROWS": 50_000,
     "IMPORT_MAX_CELL_CHARS": 5_000,
@@ -56,6 +59,7 @@ def load_config(app: Flask, test_config: dict | None) -> None:
     app.config["SECRET_KEY"] = app.config["CATALOGUE_SECRET_KEY"]
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
     app.config["MAX_CONTENT_LENGTH"] = app.config["IMPORT_MAX_BYTES"] + 1024 * 1024
+    _organizer_session_config(app)
     app.json.ensure_ascii = False
     app.json.sort_keys = False
 
@@ -74,3 +78,14 @@ def _instance_secret(path: Path) -> str:
     with os.fdopen(fd, "w") as f:
         f.write(key)
     return key
+
+
+def _organizer_session_config(app: Flask) -> None:
+    """Session cookies, login sessions and the login rate limiter's storage."""
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
+    app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    if app.config["CATALOGUE_SECURE_COOKIES"] is not None:  # else security.py decides per request
+        app.config["SESSION_COOKIE_SECURE"] = bool(app.config["CATALOGUE_SECURE_COOKIES"])
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=8)
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["CATALOGUE_REDIS_URL"] or "memory://")
+    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)

@@ -2,8 +2,13 @@
 
 import sqlite3
 
+from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
@@ -15,6 +20,13 @@ class Base(DeclarativeBase):
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
+babel = Babel()
+login_manager = LoginManager()
+login_manager.session_protection = "strong"
+csrf = CSRFProtect()
+# Storage comes from RATELIMIT_STORAGE_URI, which create_app() sets from CATALOGUE_REDIS_URL
+# (else "memory://"); each init_app() gives the limiter a fresh storage.
+limiter = Limiter(key_func=get_remote_address)
 
 
 @event.listens_for(Engine, "connect")

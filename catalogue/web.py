@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import Flask, g, request
 from markupsafe import Markup, escape
 
+from catalogue.catalog.rules import has_cjk
+
 LANGUAGES = ("en", "zh")
 LANG_COOKIE = "lang"
 
@@ -31,6 +33,11 @@ def init_app(app: Flask) -> None:
         if asked in LANGUAGES and request.cookies.get(LANG_COOKIE) != asked:
             response.set_cookie(LANG_COOKIE, asked, max_age=365 * 24 * 3600, samesite="Lax")
         return response
+
+    @app.template_filter("lang_of")
+    def lang_of(text: str | None) -> str:
+        """The lang attribute for a piece of catalogue text: zh-Hans if it has Chinese, else en."""
+        return "zh-Hans" if has_cjk(text or "") else "en"
 
     @app.context_processor
     def template_helpers() -> dict:

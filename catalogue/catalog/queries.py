@@ -175,7 +175,7 @@ def simple_search(q: str, page: int = 1, per_page: int = 20, category: str | Non
         return Page([], 0, page, per_page)
     query = select(Exhibit).join(Exhibit.enterprise)
     for term in terms:
-        query = query.where(or_(*_text_matches(term)))
+        query = query.where(or_(*text_matches(term)))
     if category:
         query = query.where(Exhibit.category_id.in_(descendant_ids(get_category(category))))
     names = (Exhibit.name, Exhibit.name_zh)
@@ -189,7 +189,8 @@ def clean_query(q: str) -> str:
     return " ".join("".join(ch if ch.isprintable() else " " for ch in q[:SEARCH_MAX_CHARS]).split())
 
 
-def _text_matches(term: str) -> list:
+def text_matches(term: str) -> list:
+    """Conditions: an exhibit's names, descriptions or tags contain the term (any case)."""
     matches = [
         Exhibit.name.icontains(term, autoescape=True),
         Exhibit.name_zh.icontains(term, autoescape=True),
@@ -204,6 +205,54 @@ def _text_matches(term: str) -> list:
     return matches
 
 
+RELATED_CANDIDATES = 200
+
+
+def related_exhibits(exhibit: Exhibit, limit: int = 6) -> list[Exhibit]:
+    """Other exhibits like this one: the same category first, then the most shared tags."""
+    tags = {tag.casefold() for tag in exhibit.tags or [] if tag}
+    alike = []
+    if exhibit.category_id is not None:
+        alike.append(Exhibit.category_id == exhibit.category_id)
+    tag_text = cast(Exhibit.tags, String)
+    for tag in sorted(tags)[:SEARCH_MAX_TERMS]:
+        for form in dict.fromkeys((json.dumps(tag)[1:-1], tag)):
+            alike.append(tag_text.icontains(f'"{form}"', autoescape=True))
+    if not alike:
+        return []
+    query = (
+        select(Exhibit)
+        .where(Exhibit.id != exhibit.id, or_(*alike))
+        .options(selectinload(Exhibit.enterprise), selectinload(Exhibit.category))
+        .order_by(Exhibit.id)
+        .limit(RELATED_CANDIDATES)
+    )
+
+    def rank(other: Exhibit) -> tuple:
+        shared = len(tags & {tag.casefold() for tag in other.tags or []})
+        same_category = exhibit.category_id is not None and other.category_id == exhibit.category_id
+        return (not same_category, -shared, other.id)
+
+    candidates = [e for e in db.session.scalars(query) if e.category_id == exhibit.category_id
+                  or tags & {tag.casefold() for tag in e.tags or []}]
+    return sorted(candidates, key=rank)[:limit]
+
+
 def categories_by_slug() -> dict[str, Category]:
     """Every category, by slug (for naming facets)."""
     return {c.slug: c for c in db.session.scalars(select(Category))}
+
+
+def records_for_hits(hits: list) -> list[tuple]:
+    """(hit, record) for search hits, in ranked order; hits whose record is gone are left out."""
+    ids = {"exhibit": [h.db_id for h in hits if h.type == "exhibit"],
+           "enterprise": [h.db_id for h in hits if h.type == "enterprise"]}
+    found = {}
+    if ids["exhibit"]:
+        query = select(Exhibit).where(Exhibit.id.in_(ids["exhibit"]))
+        query = query.options(selectinload(Exhibit.enterprise), selectinload(Exhibit.category))
+        found.update({("exhibit", x.id): x for x in db.session.scalars(query)})
+    if ids["enterprise"]:
+        query = select(Enterprise).where(Enterprise.id.in_(ids["enterprise"]))
+        found.update({("enterprise", e.id): e for e in db.session.scalars(query)})
+    return [(hit, found[(hit.type, hit.db_id)]) for hit in hits if (hit.type, hit.db_id) in found]

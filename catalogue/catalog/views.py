@@ -5,9 +5,13 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from flask import Blueprint, current_app, g, render_template, request, url_for
+from flask_babel import gettext as _
+from markupsafe import Markup
+from markupsafe import escape as escape_html
 
 from catalogue.catalog import queries
 from catalogue.catalog.errors import NotFound
+from catalogue.search.service import MAX_QUERY, search_request, search_service
 
 bp = Blueprint("catalog", __name__)
 
@@ -44,7 +48,8 @@ def exhibits():
 def exhibit(exhibit_id: int):
     exhibit = queries.get_exhibit(exhibit_id)
     others = [e for e in exhibit.enterprise.exhibits if e.id != exhibit.id]
-    return render_template("catalog/exhibit.html", exhibit=exhibit, others=others)
+    related = queries.related_exhibits(exhibit)
+    return render_template("catalog/exhibit.html", exhibit=exhibit, others=others, related=related)
 
 
 @bp.get("/enterprises")
@@ -78,14 +83,20 @@ def category(slug: str):
 
 @bp.get("/search")
 def search():
-    q = queries.clean_query(request.args.get("q", ""))
-    category = text_arg("category")
-    results = queries.simple_search(q, page_arg(), per_page(), category) if q else None
+    args = request.args.to_dict()
+    args["q"] = args.get("q", "")[:MAX_QUERY]  # the page shortens an over-long query; the API refuses it
+    request_ = search_request(args, page_arg(), per_page())
+    response = search_service().search(request_) if request_.text.strip() else None
+    hits = queries.records_for_hits(response.hits) if response else []
     return render_template(
         "catalog/search.html",
-        query=q,
-        results=results,
-        category=queries.get_category(category) if category else None,
+        query=request_.text,
+        kind=request_.type,
+        response=response,
+        hits=hits,
+        page=queries.Page(hits, response.total if response else 0, request_.page, request_.per_page),
+        category=queries.get_category(request_.category) if request_.category else None,
+        categories=queries.categories_by_slug() if response else {},
         tree=queries.category_tree(),
     )
 
@@ -139,7 +150,7 @@ def ui_helpers() -> dict:
     other = "en" if lang == "zh" else "zh"
 
     def t(english: str, chinese: str) -> str:
-        """The UI string in the UI language."""
+        """The UI string in the UI language (kept for pages not yet on gettext catalogues)."""
         return chinese if lang == "zh" else english
 
     def tr_other(obj, field: str = "name") -> str:
@@ -153,6 +164,21 @@ def ui_helpers() -> dict:
         "t": t,
         "tr_other": tr_other,
         "url_with": url_with,
+        "autocomplete_attrs": autocomplete_attrs,
         "html_lang": "zh-Hans" if lang == "zh" else "en",
         "other_html_lang": "en" if lang == "zh" else "zh-Hans",
     }
+
+
+def autocomplete_attrs() -> Markup:
+    """The data-* attributes that static/js/autocomplete.js reads from a search form."""
+    attrs = {
+        "data-suggest": request.script_root + "/api/v1/suggest",
+        "data-type-exhibit": _("Exhibit"),
+        "data-type-enterprise": _("Enterprise"),
+        "data-type-category": _("Category"),
+        "data-msg-results": _("%(num)s suggestions. Use the up and down arrow keys to choose.", num="{n}"),
+        "data-msg-none": _("No suggestions."),
+        "data-label-list": _("Suggestions"),
+    }
+    return Markup("".join(f' {name}="{escape_html(value)}"' for name, value in attrs.items()))
