@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 from flask import Flask
@@ -16,12 +17,14 @@ MIGRATIONS_DIR = str(PROJECT_ROOT / "migrations")
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app: config, extensions, blueprints, error handlers, commands; then the schema."""
+    instance_path = (test_config or {}).get("INSTANCE_PATH") or os.environ.get("CATALOGUE_INSTANCE_PATH")
     app = Flask(
         __name__,
         instance_relative_config=True,
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
-        instance_path=(test_config or {}).get("INSTANCE_PATH"),
+        # CATALOGUE_INSTANCE_PATH: an instance folder of its own (e.g. per node, or per test server)
+        instance_path=os.path.abspath(instance_path) if instance_path else None,
     )
     load_config(app, test_config)
     if not app.debug and not app.logger.handlers:

@@ -40,7 +40,10 @@ def prepare_database(app: Flask) -> None:
                     outcome.exhibits_total, outcome.enterprises_total, documents, _where(),
                 )
             elif was_new:
-                app.logger.info("New database: created the schema in %s", _where())
+                from catalogue.search.service import search_service
+
+                search_service().rebuild()  # an index left from another database must not linger
+                app.logger.info("New database: created the schema and an empty search index in %s", _where())
             else:
                 app.logger.info("Upgraded the database schema in %s", _where())
 

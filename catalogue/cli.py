@@ -17,7 +17,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(create_organizer_command)
     for command in (
         load_demo_command, import_command, export_command, reindex_command, check_index_command,
-        search_command,
+        search_command, backup_command,
     ):
         app.cli.add_command(command)
 
@@ -65,7 +65,9 @@ def import_command(path: Path, dry_run: bool) -> None:
     from catalogue.imports.history import record_batch
 
     batch = record_batch(result, hashlib.sha256(data).hexdigest())  # history and undo cover the command too
-    db.session.commit()
+    if len(plan.exhibits) >= 1000:
+        click.echo("Committing; the search index follows (this can take a while for a large file)…")
+    db.session.commit()  # the search index catches up right after the commit
     click.echo(f"Imported. Recorded as import #{batch.id} in the history." if batch else "Imported.")
 
 
@@ -113,7 +115,10 @@ def export_command(path: Path) -> None:
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
         raise click.UsageError(f"PATH must end in .csv, .xlsx or .json, not '{path.suffix or path.name}'")
-    path.write_bytes(export_bytes(fmt))
+    try:
+        path.write_bytes(export_bytes(fmt))
+    except OSError as error:
+        raise click.ClickException(f"Cannot write {path}: {error.strerror or error}") from None
     click.echo(f"Exported the catalogue to {path}.")
 
 
@@ -153,13 +158,14 @@ def check_index_command() -> None:
 @click.option("--limit", default=10, show_default=True, help="How many results.")
 def search_command(query: str, kind: str | None, category: str | None, limit: int) -> None:
     """Search the catalogue as a visitor would."""
-    from catalogue.search.engine import InvalidQuery, SearchRequest
-    from catalogue.search.service import search_service
+    from catalogue.catalog.errors import CatalogueError
+    from catalogue.search.service import search_request, search_service
 
     try:
-        response = search_service().search(SearchRequest(query, kind, category, per_page=limit))
-    except InvalidQuery as error:
-        raise click.UsageError(str(error)) from None
+        request = search_request({"q": query, "type": kind, "category": category}, per_page=limit)
+        response = search_service().search(request, source="cli")
+    except CatalogueError as error:  # too long, or an unknown category
+        raise click.UsageError(error.message) from None
     note = " (no result has every word; showing the closest)" if response.partial else ""
     click.echo(f"{response.total} result(s) for '{query}'{note}")
     if response.did_you_mean:
@@ -168,3 +174,18 @@ def search_command(query: str, kind: str | None, category: str | None, limit: in
         names = " / ".join(n for n in (hit.name, hit.name_zh) if n)
         place = f"  [{hit.booth}]" if hit.booth else ""
         click.echo(f"{hit.score:7.2f}  {hit.type:<10} {hit.db_id:>6}  {names}{place}")
+
+
+@click.command("backup")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
+def backup_command(path: Path, force: bool) -> None:
+    """Copy the SQLite database to PATH while the app runs (on PostgreSQL: use pg_dump)."""
+    from catalogue.backup import BackupRefused, backup_database
+
+    try:
+        backup = backup_database(db.engine, path, force)
+    except BackupRefused as refused:
+        click.echo(f"Error: {refused}", err=True)
+        raise SystemExit(1) from None
+    click.echo(f"Backed up {backup.source} to {backup.path} ({backup.size:,} bytes; integrity check ok).")

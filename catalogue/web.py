@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, g, request
 from markupsafe import Markup, escape
 
+from catalogue.catalog.errors import InvalidParameter, NotFound
 from catalogue.catalog.rules import has_cjk
 
 LANGUAGES = ("en", "zh")
@@ -23,6 +24,16 @@ def pick_language() -> str:
 
 
 def init_app(app: Flask) -> None:
+    @app.before_request
+    def refuse_nul() -> None:
+        """No record's name, slug or hall holds a NUL, and PostgreSQL refuses one in a query (a 500):
+        a path with one names nothing, a parameter with one is malformed (a query `q` is cleaned)."""
+        if "\x00" in request.path:
+            raise NotFound("There is no such page.")
+        for name, value in request.args.items(multi=True):
+            if "\x00" in value and name != "q":
+                raise InvalidParameter(f"The parameter '{name[:50]}' must not contain a NUL character.")
+
     @app.before_request
     def set_language() -> None:
         g.lang = pick_language()

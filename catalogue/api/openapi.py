@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from catalogue.catalog.models import MAX_ID  # larger ids are simply not found
+
 JSON = dict[str, Any]
 
 API_VERSION = "1.0.0"
-MAX_ID = 2**63 - 1  # the largest id a database can hold; larger ones are simply not found
 MAX_PAGE = 100_000  # the same limit as the visitor pages
 
 

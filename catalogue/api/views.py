@@ -16,20 +16,13 @@ from catalogue.api.serialise import (
     search_json,
 )
 from catalogue.catalog import queries
-from catalogue.catalog.errors import CatalogueError
+from catalogue.catalog.errors import InvalidParameter
 from catalogue.catalog.queries import categories_by_slug
-from catalogue.search.service import search_request, search_service
+from catalogue.search.service import MAX_QUERY, InvalidSearch, search_request, search_service
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 DIGITS = re.compile(r"[0-9]{1,20}")
-
-
-class InvalidParameter(CatalogueError):
-    """A query parameter that is malformed or out of its documented range."""
-
-    code = "invalid_parameter"
-    status = 400
 
 
 @bp.get("/openapi.json")
@@ -75,7 +68,10 @@ def search():
 
 @bp.get("/v1/suggest")
 def suggest():
-    suggestions = search_service().suggest(_text("q") or "", limit=10)
+    prefix = _text("q") or ""
+    if len(prefix) > MAX_QUERY:  # the limit the document states for q, as /search enforces it
+        raise InvalidSearch(f"The query is {len(prefix)} characters long; the limit is {MAX_QUERY}.")
+    suggestions = search_service().suggest(prefix, limit=10)
     return jsonify({"suggestions": [
         {"text": s.text, "type": s.type, "id": s.db_id, "url": record_url(s.type, s.db_id)} for s in suggestions
     ]})

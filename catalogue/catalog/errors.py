@@ -17,6 +17,13 @@ class NotFound(CatalogueError):
     status = 404
 
 
+class InvalidParameter(CatalogueError):
+    """A query parameter that is malformed or out of its documented range."""
+
+    code = "invalid_parameter"
+    status = 400
+
+
 class InvalidValue(CatalogueError):
     code = "invalid_value"
     status = 400

@@ -10,6 +10,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from catalogue.catalog.rules import name_key
 from catalogue.extensions import db
 
+# Ids are INTEGER columns: 32-bit on PostgreSQL, which refuses a larger number in a query (a 500),
+# so every id taken from a URL, a parameter or a cookie is checked against this first.
+MAX_ID = 2**31 - 1
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)

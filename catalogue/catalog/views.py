@@ -11,12 +11,12 @@ from markupsafe import escape as escape_html
 
 from catalogue.catalog import queries
 from catalogue.catalog.errors import NotFound
+from catalogue.catalog.models import MAX_ID  # larger ids are not stored: asking for them is a 404
 from catalogue.search.service import MAX_QUERY, search_request, search_service
 
 bp = Blueprint("catalog", __name__)
 
 MAX_PAGE = 100_000
-MAX_ID = 2**63 - 1  # larger ids are not stored; asking for them must 404, not overflow the driver
 
 
 @bp.get("/")

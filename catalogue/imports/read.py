@@ -381,9 +381,22 @@ def _drain(archive: zipfile.ZipFile, info: zipfile.ZipInfo, total: int) -> int:
 def _xlsx_rows(worksheet: Any) -> Rows:
     """Yield (row number, cells as text) of a read-only worksheet, ignoring its stated size."""
     worksheet.reset_dimensions()  # a wrong stored size would otherwise drop or invent rows
-    rows = worksheet.iter_rows(values_only=True)
-    for number, values in enumerate(rows, start=1):
+    for number, cells in enumerate(worksheet.iter_rows(), start=1):
+        values = tuple(_shown_value(cell) for cell in cells)
         yield number, [_ooxml_unescape(_to_text(value)) for value in _trim(values, number)]
+
+
+def _shown_value(cell: Any) -> object:
+    """A cell's value; a whole number formatted with leading zeros (format "000") as Excel shows it."""
+    value = cell.value
+    if isinstance(value, int | float) and not isinstance(value, bool) and float(value).is_integer():
+        pattern = getattr(cell, "number_format", "") or ""
+        if _ZERO_PADDED.fullmatch(pattern) and value >= 0:
+            return str(int(value)).zfill(len(pattern))
+    return value
+
+
+_ZERO_PADDED = re.compile(r"0+")
 
 
 def _ooxml_unescape(text: str) -> str:

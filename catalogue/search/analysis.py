@@ -144,8 +144,9 @@ def segment(run: str, dict_id: str | None, search: bool) -> tuple[tuple[str, int
 # --- Whoosh tokenizers (picklable: plain attributes only) ------------------------------------
 
 
-def _token(text, start, end, pos, positions, chars, start_char, kwargs):
-    token = Token(positions, chars, **kwargs)
+def _token(token, text, start, end, pos, positions, chars, start_char):
+    """token (one Token reused for every token of a value, as Whoosh's own tokenizers do) set
+    to the next word."""
     token.text = text
     token.boost = 1.0
     token.stopped = False
@@ -169,16 +170,16 @@ class MixedTokenizer(Tokenizer):
 
     def __call__(self, value, positions=False, chars=False, keeporiginal=False,
                  removestops=True, start_pos=0, start_char=0, tokenize=True, mode="", **kw):
-        kw.update(removestops=removestops, mode=mode)
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kw)
         pos = start_pos
         for run, start, end, cjk in runs(clean(value)):
             if not cjk:
                 text = unicodedata.normalize("NFKC", run).casefold()
-                yield _token(text, start, end, pos, positions, chars, start_char, kw)
+                yield _token(token, text, start, end, pos, positions, chars, start_char)
                 pos += 1
             elif self.cjk:
                 for word, s, e in segment(run, self.dict_id, search=mode != "query"):
-                    yield _token(word, start + s, start + e, pos, positions, chars, start_char, kw)
+                    yield _token(token, word, start + s, start + e, pos, positions, chars, start_char)
                     pos += 1
 
 
@@ -187,14 +188,14 @@ class CjkGramTokenizer(Tokenizer):
 
     def __call__(self, value, positions=False, chars=False, keeporiginal=False,
                  removestops=True, start_pos=0, start_char=0, tokenize=True, mode="", **kw):
-        kw.update(removestops=removestops, mode=mode)
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kw)
         pos = start_pos
         for run, start, _end, cjk in runs(clean(value)):
             if not cjk:
                 continue
             for text, s in cjk_grams(run):
-                yield _token(text, start + s, start + s + len(text), pos, positions, chars,
-                             start_char, kw)
+                yield _token(token, text, start + s, start + s + len(text), pos, positions, chars,
+                             start_char)
                 pos += 1
 
 
@@ -247,17 +248,32 @@ def pinyin_terms(text: str, dict_id: str | None) -> tuple[set[str], set[str], se
 
 # --- Schema ---------------------------------------------------------------------------------
 
-# Fields searched with the mixed analyzer, and their weights (names > tags > descriptions).
+# Fields searched with the mixed analyzer, and their weights (names > tags > category names >
+# descriptions). An enterprise's category names are indexed at ENTERPRISE_CATEGORY_BOOST of that.
 TEXT_BOOSTS = {
-    "name": 5.0, "name_zh": 5.0, "tags": 3.0, "enterprise_name": 2.5,
+    "name": 5.0, "name_zh": 5.0, "tags": 3.0, "enterprise_name": 2.5, "category_names": 1.5,
     "description": 1.0, "description_zh": 1.0,
 }
+ENTERPRISE_CATEGORY_BOOST = 0.5
+# A code (exhibit code, booth, credit code) typed whole: exact, normalised, and weighted above names.
+CODE_BOOST = 12.0
 GRAM_BOOSTS = {"grams": 2.0, "enterprise_grams": 1.0}
 PINYIN_BOOSTS = {"pinyin": 2.0, "initials": 1.5, "syllables": 0.5}
 
 
 def text_analyzer(dict_id: str | None):
     return MixedTokenizer(dict_id) | StemFilter()
+
+
+def schema_signature(schema: fields.Schema) -> list[tuple[str, str]]:
+    """The fields of a schema and their kinds: an index whose signature differs from
+    build_schema's was written by an older version and must be rebuilt."""
+    return sorted((name, type(field).__name__) for name, field in schema.items())
+
+
+def code_key(code: str) -> str:
+    """How a code is indexed and looked up: NFKC, case-folded, whitespace collapsed."""
+    return normalise(code)
 
 
 def schema_dict_id(schema: fields.Schema) -> str | None:
@@ -282,6 +298,8 @@ def build_schema(dict_id: str | None) -> fields.Schema:
         tags=fields.TEXT(analyzer=text),
         description=fields.TEXT(analyzer=text, stored=True),
         description_zh=fields.TEXT(analyzer=text, stored=True),
+        category_names=fields.TEXT(analyzer=text),
+        codes=fields.TEXT(analyzer=keys, phrase=False),
         grams=fields.TEXT(analyzer=grams, phrase=False),
         enterprise_grams=fields.TEXT(analyzer=grams, phrase=False),
         pinyin=fields.TEXT(analyzer=keys, phrase=False),
@@ -341,7 +359,7 @@ def suggest_keys(name: str | None, name_zh: str | None, dict_id: str | None) -> 
 
 
 def index_fields(doc: dict, dict_id: str | None) -> dict:
-    """The Whoosh fields of a catalogue document (see SearchIndex for the document shape)."""
+    """The Whoosh fields of a catalogue document (its shape: the engine module's docstring)."""
     name, name_zh = doc.get("name") or "", doc.get("name_zh") or ""
     enterprise = doc.get("enterprise_name") or ""
     tags = [t for t in (doc.get("tags") or []) if t]
@@ -356,10 +374,15 @@ def index_fields(doc: dict, dict_id: str | None) -> dict:
         "grams": "\n".join([name, name_zh, *tags]), "enterprise_grams": enterprise,
         "pinyin": "\n".join(sorted(joined)), "syllables": "\n".join(sorted(syllables)),
         "initials": "\n".join(sorted(initials)),
-        "spell": "\n".join([name, name_zh, enterprise, *tags, *descriptions]),
+        "category_names": doc.get("category_names") or None,
+        "codes": "\n".join(sorted({code_key(c) for c in doc.get("codes") or [] if c} - {""})) or None,
+        "spell": "\n".join([name, name_zh, enterprise, *tags, doc.get("category_names") or "",
+                            *descriptions]),
         "suggest": "\n".join(sorted(suggest_keys(name, name_zh, dict_id))),
         "category_slugs": ",".join(doc.get("category_slugs") or []),
         "category_slug": doc.get("category_slug") or None,
         "hall": doc.get("hall") or None, "booth": doc.get("booth") or None,
     }
+    if doc.get("type") == "enterprise" and fields_["category_names"]:
+        fields_["_category_names_boost"] = ENTERPRISE_CATEGORY_BOOST
     return {k: v for k, v in fields_.items() if v is not None}

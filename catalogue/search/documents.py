@@ -15,24 +15,33 @@ CHUNK = 500
 
 
 class CategoryPaths:
-    """Each category's slug path (itself and its ancestors), read once."""
+    """Each category's slug path (itself and its ancestors) and their names, read once."""
 
     def __init__(self, session: Session):
-        rows = session.execute(select(Category.id, Category.slug, Category.parent_id)).all()
-        parents = {cid: (slug, parent) for cid, slug, parent in rows}
+        rows = session.execute(
+            select(Category.id, Category.slug, Category.parent_id, Category.name, Category.name_zh)
+        ).all()
+        parents = {cid: (slug, parent) for cid, slug, parent, _name, _name_zh in rows}
+        labels = {cid: [n for n in (name, name_zh) if n] for cid, _slug, _parent, name, name_zh in rows}
         self.slugs: dict[int, list[str]] = {}
+        self.names: dict[int, list[str]] = {}  # both languages, root first
         self.ancestors: dict[int, set[int]] = {}  # the category and every category above it
         for cid in parents:
-            path, node, seen = [], cid, set()
+            path, names, node, seen = [], [], cid, set()
             while node in parents and node not in seen:
                 seen.add(node)
+                names[:0] = labels[node]
                 slug, node = parents[node]
                 path.append(slug)
             self.slugs[cid] = path[::-1]
+            self.names[cid] = names
             self.ancestors[cid] = seen
 
     def of(self, category_id: int | None) -> list[str]:
         return self.slugs.get(category_id, []) if category_id else []
+
+    def names_of(self, category_id: int | None) -> list[str]:
+        return self.names.get(category_id, []) if category_id else []
 
 
 def fingerprint(document: dict) -> str:
@@ -61,6 +70,8 @@ def exhibit_document(exhibit: Exhibit, paths: CategoryPaths) -> dict:
         "description_zh": exhibit.description_zh,
         "category_slugs": slugs,
         "category_slug": slugs[-1] if slugs else None,
+        "category_names": " ".join(paths.names_of(exhibit.category_id)),
+        "codes": [c for c in (exhibit.exhibit_code, enterprise.booth) if c],
         "hall": enterprise.hall,
         "booth": enterprise.booth,
     })
@@ -68,8 +79,10 @@ def exhibit_document(exhibit: Exhibit, paths: CategoryPaths) -> dict:
 
 def enterprise_document(enterprise: Enterprise, paths: CategoryPaths) -> dict:
     slugs: list[str] = []
+    names: list[str] = []
     for exhibit in enterprise.exhibits:
         slugs.extend(s for s in paths.of(exhibit.category_id) if s not in slugs)
+        names.extend(n for n in paths.names_of(exhibit.category_id) if n not in names)
     return _finish({
         "id": f"enterprise:{enterprise.id}",
         "type": "enterprise",
@@ -82,6 +95,8 @@ def enterprise_document(enterprise: Enterprise, paths: CategoryPaths) -> dict:
         "description_zh": enterprise.description_zh,
         "category_slugs": slugs,
         "category_slug": None,
+        "category_names": " ".join(names),
+        "codes": [c for c in (enterprise.credit_code, enterprise.booth) if c],
         "hall": enterprise.hall,
         "booth": enterprise.booth,
     })

@@ -4,7 +4,19 @@ Layout of the index directory (shared by every process of a node):
 ``root/current`` is a symlink to ``root/gen-<n>``, a complete Whoosh index plus its jieba user
 dictionary. ``apply`` commits into the current generation under Whoosh's write lock; ``rebuild``
 builds the next generation beside it and swaps the symlink atomically. Readers check the symlink
-and the index generation on every call and reopen only when either changed.
+and the index generation on every call and reopen only when either changed. An index built with
+another schema (an older version's: see ``schema_is_current``) is rebuilt by the service at start;
+until then ``apply`` leaves out the fields it does not have.
+
+A document (``documents.py`` builds them from the database) is a dict with: ``id`` ("exhibit:7",
+"enterprise:3"), ``type``, ``db_id``, ``fingerprint``; the searched text ``name``, ``name_zh``,
+``enterprise_name`` (an exhibit's enterprise, both languages), ``tags`` (a list), ``description``,
+``description_zh`` and ``category_names`` (the names, both languages, of the category and its
+ancestors, for an enterprise those of all its exhibits' categories: weighted between tags and
+descriptions, an enterprise's lower); ``codes`` (a list: exhibit code and booth, or credit code and
+booth; found only when the visitor types one whole, case and width ignored, and then first);
+and the filters ``category_slugs`` (the category and its ancestors), ``category_slug``, ``hall``
+and ``booth``.
 """
 
 from __future__ import annotations
@@ -15,9 +27,12 @@ import os
 import re
 import shutil
 import threading
+import weakref
 from collections.abc import Iterable
 
 from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
+from whoosh.filedb.structfile import StructFile
 from whoosh.index import LockError
 
 from .analysis import (
@@ -26,6 +41,7 @@ from .analysis import (
     index_fields,
     register_userdict,
     schema_dict_id,
+    schema_signature,
     write_userdict,
 )
 from .querying import (
@@ -49,6 +65,9 @@ __all__ = ["Hit", "InvalidQuery", "LockError", "SearchIndex", "SearchRequest", "
            "Suggestion"]
 
 CURRENT = "current"
+# Segments as separate files: Whoosh reads a compound segment file through a BytesIO copy of each
+# part, so every process that opened the index would hold a private copy of it (RSS = index size).
+COMPOUND = False
 _GEN = re.compile(r"^gen-(\d+)$")
 
 
@@ -66,6 +85,35 @@ def _exclusive(path: str):
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def _in_schema(doc_fields: dict, names: set[str]) -> dict:
+    """doc_fields without the fields (and their boosts) that an older index's schema lacks."""
+    return {k: v for k, v in doc_fields.items()
+            if k in names or (k.startswith("_") and k[1:].removesuffix("_boost") in names)}
+
+
+class _PreadFile(StructFile):
+    """A segment file whose random reads (term tables, posting blocks, columns) are one pread()
+    each, instead of a seek and a read through three Python layers."""
+
+    def get(self, position, length):
+        return os.pread(self._fd, length, position)
+
+
+class _Storage(FileStorage):
+    def open_file(self, name, **kwargs):
+        handle = open(self._fpath(name), "rb")  # noqa: SIM115 (the StructFile closes it)
+        f = _PreadFile(handle, name=name, **kwargs)
+        f._fd = handle.fileno()
+        return f
+
+
+def _close_held(held: list) -> None:
+    if held[0] is not None:
+        with contextlib.suppress(Exception):
+            held[0].close()
+        held[0] = None
+
+
 class SearchIndex:
     """The catalogue's search index under one directory; see the module docstring."""
 
@@ -73,8 +121,19 @@ class SearchIndex:
         self.root = os.path.abspath(root)
         self._lock = threading.Lock()
         self._target: str | None = None
-        self._searcher = None
+        # the open searcher lives in a list that a finalizer closes when this index is dropped
+        # unclosed (its segment files are real open files)
+        self._held: list = [None]
+        weakref.finalize(self, _close_held, self._held)
         self._cache: dict = {}
+
+    @property
+    def _searcher(self):
+        return self._held[0]
+
+    @_searcher.setter
+    def _searcher(self, searcher) -> None:
+        self._held[0] = searcher
 
     # --- generations ------------------------------------------------------------------------
 
@@ -110,11 +169,19 @@ class SearchIndex:
     def _open(self, target: str):
         directory = os.path.join(self.root, target)
         register_userdict(directory)
-        return whoosh_index.open_dir(directory)
+        return _Storage(directory).open_index()
 
     def exists(self) -> bool:
         target = self._current()
         return target is not None and whoosh_index.exists_in(os.path.join(self.root, target))
+
+    def schema_is_current(self) -> bool:
+        """False when the current generation was built with another schema than this version's
+        (say, before a field was added): it must be rebuilt. True when there is no index."""
+        target = self._current()
+        if target is None or not whoosh_index.exists_in(os.path.join(self.root, target)):
+            return True
+        return schema_signature(self._open(target).schema) == schema_signature(build_schema(None))
 
     # --- writing ----------------------------------------------------------------------------
 
@@ -129,8 +196,9 @@ class SearchIndex:
             try:
                 ix = self._open(target)
                 # analyse before taking the lock, so that other writers wait less
-                fields = [index_fields(doc, schema_dict_id(ix.schema)) for doc in latest.values()]
-                writer = ix.writer(timeout=timeout)
+                dict_id, known = schema_dict_id(ix.schema), set(ix.schema.names())
+                fields = [_in_schema(index_fields(doc, dict_id), known) for doc in latest.values()]
+                writer = ix.writer(timeout=timeout, compound=COMPOUND)
             except (OSError, whoosh_index.EmptyIndexError):
                 if self._current() != target:
                     continue  # swapped and removed under us: use the new generation
@@ -171,7 +239,7 @@ class SearchIndex:
             try:
                 dict_id = write_userdict(directory, words)
                 ix = whoosh_index.create_in(directory, build_schema(dict_id))
-                writer = ix.writer(limitmb=128)
+                writer = ix.writer(limitmb=128, compound=COMPOUND)
                 try:
                     for doc in documents:
                         writer.add_document(**index_fields(doc, dict_id))
@@ -193,10 +261,15 @@ class SearchIndex:
         # either commits before the swap or notices it and retries on the new generation.
         old = self._current()
         lock = None
-        if old and whoosh_index.exists_in(os.path.join(self.root, old)):
+        try:
+            old_ix = old and whoosh_index.exists_in(os.path.join(self.root, old)) and whoosh_index.open_dir(
+                os.path.join(self.root, old))
+        except Exception:  # corrupt: no writer can open it either, so there is none to wait for
+            old_ix = None
+        if old_ix:
             from whoosh.util.filelock import try_for
 
-            lock = whoosh_index.open_dir(os.path.join(self.root, old)).lock("WRITELOCK")
+            lock = old_ix.lock("WRITELOCK")
             if not try_for(lock.acquire, timeout=60.0, delay=0.1):
                 raise LockError("The current index is being written to; try again.")
         try:
@@ -223,8 +296,10 @@ class SearchIndex:
                 return self._reader_searcher()  # swapped and removed meanwhile: open the new one
             self._target = target
         elif not self._searcher.up_to_date():
-            self._searcher = self._searcher.refresh()
-            self._cache = {}
+            # reopened, not refresh()ed: refresh() shares segment readers with the old searcher,
+            # so that cannot be closed, and the files of the segments it dropped stay open
+            self._close_searcher()
+            return self._reader_searcher()
         return self._searcher
 
     def _close_searcher(self) -> None:

@@ -3,6 +3,7 @@ syntax), partial-match fallback, facets, spelling suggestions, snippets and name
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import unicodedata
@@ -14,20 +15,32 @@ from whoosh.analysis import STOP_WORDS
 from whoosh.query import And, AndMaybe, Or, Phrase, Query, Term
 from whoosh.support.levenshtein import distance
 
+from . import ranking
 from .analysis import (
+    CODE_BOOST,
     GRAM_BOOSTS,
     PINYIN_BOOSTS,
     TEXT_BOOSTS,
     bigrams,
     clean,
+    code_key,
+    is_cjk,
     normalise,
     runs,
+    schema_dict_id,
+    segment,
+    segmenter,
 )
 
 MAX_QUERY_CHARS = 500
 SNIPPET_CHARS = 200
 # Typo forgiveness applies to the fields a visitor types in English, at a discount.
-FUZZY_BOOSTS = {"name": 2.0, "name_zh": 2.0, "tags": 1.2, "enterprise_name": 1.0, "description": 0.4}
+FUZZY_BOOSTS = {"name": 2.0, "name_zh": 2.0, "tags": 1.2, "enterprise_name": 1.0,
+                "category_names": 0.6, "description": 0.4}
+# Chinese misspellings are looked up among the words of these fields (see Vocabulary.similar_cjk).
+CJK_SPELL_FIELDS = ("name_zh", "tags", "category_names")
+MAX_CJK_SPELL_CHARS = 12
+MAX_CJK_SPELL_WORDS = 4
 CHINESE_STOP_WORDS = frozenset("的了和与及或是在等之其")
 _QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u300c": '"', "\u300d": '"'})
 _CHUNK = re.compile(r'"([^"]*)"|([^\s"]+)')
@@ -111,10 +124,13 @@ def validate(request: SearchRequest) -> str:
 
 @dataclass
 class Unit:
-    """One thing the visitor asked for (a word, a CJK run or a phrase) and its query."""
+    """One thing the visitor asked for (a word, a CJK run, a phrase or a code) and its query.
+    parts: what the partial-match fallback counts instead of query (a CJK run: each of its words;
+    none: the query itself)."""
 
     query: Query
     optional: bool = False
+    parts: list[Query] | None = None
 
 
 def normalise_query(text: str) -> str:
@@ -156,10 +172,88 @@ class Vocabulary:
                 # per segment: a composite reader would compare every word in Python
                 words = {w for leaf, _base in self.reader.leaf_readers()
                          for w in leaf.terms_within("spell", folded, max_edits(word), prefix=1)}
+                # the automaton counts swapped neighbours as two edits: look those up exactly
+                words.update(w for w in _swaps(folded) if ("spell", w) in self.reader)
                 found = sorted((distance(folded, w), -self.reader.doc_frequency("spell", w), w)
                                for w in words if w != folded)
             self.cache[key] = [w for _d, _f, w in found[:MAX_EXPANSIONS]]
         return self.cache[key]
+
+    def is_code(self, text: str) -> str | None:
+        """The indexed form of text if it is a code (exhibit code, booth, credit code)."""
+        key = code_key(text)
+        return key if key and ("codes", key) in self.reader else None
+
+    def cut(self, run: str) -> tuple[tuple[str, int, int], ...]:
+        """The precise jieba cut of a CJK run, with offsets (what the query analyzer gives)."""
+        return segment(run, schema_dict_id(self.schema), False)
+
+    def known_cjk(self, run: str) -> bool:
+        """Every word of the CJK run is indexed in a text field, or every bigram in a gram field
+        (a run that is not known matches nothing)."""
+        words = [w for w in self.analyse(run) if w not in CHINESE_STOP_WORDS]
+        if all(any((f, w) in self.reader for f in TEXT_BOOSTS) for w in words):
+            return True
+        return any(all((f, g) in self.reader for g in bigrams(run)) for f in GRAM_BOOSTS)
+
+    def similar_cjk(self, word: str) -> list[str]:
+        """Indexed Chinese words (of names, tags, category names) as long as word and one
+        character different, most frequent first: any character but the first (a Levenshtein
+        automaton, as for Latin words), or the first replaced by a homophone (what a pinyin input
+        method mistypes). Cached until the searcher is reopened."""
+        key = ("similar_cjk", word)
+        if key not in self.cache:
+            found: set[str] = set()
+            fieldnames = [f for f in CJK_SPELL_FIELDS if f in self.schema]  # an older index
+            if 2 <= len(word) <= MAX_CJK_SPELL_CHARS and is_cjk(word):
+                for fieldname in fieldnames:
+                    for leaf, _base in self.reader.leaf_readers():
+                        found.update(w for w in leaf.terms_within(fieldname, word, 1, prefix=1)
+                                     if len(w) == len(word) and is_cjk(w))
+                words = segmenter(schema_dict_id(self.schema)).FREQ
+                for char in homophones(word[0]):
+                    candidate = char + word[1:]
+                    if words.get(candidate) and any((f, candidate) in self.reader for f in fieldnames):
+                        found.add(candidate)
+                found.discard(word)
+            ranked = sorted(found, key=lambda w: (
+                -sum(self.reader.doc_frequency(f, w) for f in fieldnames), w))
+            self.cache[key] = ranked[:MAX_EXPANSIONS]
+        return self.cache[key]
+
+
+def _swaps(word: str) -> set[str]:
+    """word with two neighbouring letters swapped, each way it can be (one Damerau edit)."""
+    return {word[:i] + word[i + 1] + word[i] + word[i + 2:]
+            for i in range(len(word) - 1) if word[i] != word[i + 1]}
+
+
+@functools.lru_cache(maxsize=1)
+def _characters_by_syllable() -> dict[str, str]:
+    """Common ideographs (the basic block) by their toneless pinyin syllables."""
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    found: dict[str, list[str]] = {}
+    for code, readings in pinyin_dict.items():
+        if 0x4E00 <= code <= 0x9FFF:
+            for syllable in {_toneless(r) for r in readings.split(",")}:
+                found.setdefault(syllable, []).append(chr(code))
+    return {syllable: "".join(chars) for syllable, chars in found.items()}
+
+
+def _toneless(reading: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", reading) if c.isascii())
+
+
+@functools.lru_cache(maxsize=4096)
+def homophones(char: str) -> str:
+    """The ideographs sharing a (toneless) pinyin reading with char, char included."""
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    readings = pinyin_dict.get(ord(char), "")
+    by_syllable = _characters_by_syllable()
+    return "".join(sorted({c for r in readings.split(",") if r
+                           for c in by_syllable.get(_toneless(r), "")}))
 
 
 def _word_unit(vocabulary: Vocabulary, word: str) -> Unit | None:
@@ -179,12 +273,37 @@ def _word_unit(vocabulary: Vocabulary, word: str) -> Unit | None:
 
 
 def _cjk_unit(vocabulary: Vocabulary, run: str) -> Unit:
+    """All the words of the run (or all its bigrams); for the fallback, each word on its own."""
     words = vocabulary.analyse(run)
     kept = [w for w in words if w not in CHINESE_STOP_WORDS] or words
-    segmented = And([Or([Term(f, w, boost=b) for f, b in TEXT_BOOSTS.items()]) for w in kept])
+    per_word = [Or([Term(f, w, boost=b) for f, b in TEXT_BOOSTS.items()]) for w in kept]
+    segmented = And(per_word)
     grams = [And([Term(f, g) for g in bigrams(run)], boost=b) for f, b in GRAM_BOOSTS.items()]
     optional = len(run) == 1 and run in CHINESE_STOP_WORDS
-    return Unit(Or([segmented, *grams]), optional=optional)
+    parts = None
+    if len(kept) > 1:
+        parts = [Or([query, *(And([Term(f, g) for g in bigrams(w)], boost=b)
+                              for f, b in GRAM_BOOSTS.items())])
+                 for query, w in zip(per_word, kept, strict=True)]
+    return Unit(Or([segmented, *grams]), optional=optional, parts=parts)
+
+
+def _code_unit(vocabulary: Vocabulary, key: str, text: str) -> Unit:
+    """A code typed whole: documents with that code first, then those with all its words."""
+    words = [u.query for u in _plain_units(vocabulary, text)]
+    queries = [Term("codes", key, boost=CODE_BOOST)]
+    if words:
+        queries.append(words[0] if len(words) == 1 else And(words))
+    return Unit(Or(queries))
+
+
+def _plain_units(vocabulary: Vocabulary, text: str) -> list[Unit]:
+    found = []
+    for piece, _start, _end, cjk in runs(text):
+        unit = _cjk_unit(vocabulary, piece) if cjk else _word_unit(vocabulary, piece)
+        if unit is not None:
+            found.append(unit)
+    return found
 
 
 def _phrase_unit(vocabulary: Vocabulary, text: str) -> Unit:
@@ -193,19 +312,24 @@ def _phrase_unit(vocabulary: Vocabulary, text: str) -> Unit:
 
 
 def units(vocabulary: Vocabulary, text: str) -> list[Unit]:
-    """The units of a (normalised) query: words, CJK runs and quoted Latin phrases; only the
-    first MAX_UNITS count."""
+    """The units of a (normalised) query: codes typed whole (the whole query, or a word between
+    spaces), words, CJK runs and quoted Latin phrases; only the first MAX_UNITS count."""
+    key = vocabulary.is_code(text) if any(c.isspace() for c in text) else None
+    if key:
+        return [_code_unit(vocabulary, key, text)]
     found: list[Unit] = []
     for match in _CHUNK.finditer(text):
         quoted, plain = match.groups()
-        pieces = list(runs(quoted if quoted is not None else plain))
+        chunk = quoted if quoted is not None else plain
+        key = vocabulary.is_code(chunk)
+        if key:
+            found.append(_code_unit(vocabulary, key, chunk))
+            continue
+        pieces = list(runs(chunk))
         if quoted is not None and len(pieces) > 1 and not any(p[3] for p in pieces):
             found.append(_phrase_unit(vocabulary, quoted))
             continue
-        for piece, _start, _end, cjk in pieces:
-            unit = _cjk_unit(vocabulary, piece) if cjk else _word_unit(vocabulary, piece)
-            if unit is not None:
-                found.append(unit)
+        found.extend(_plain_units(vocabulary, chunk))
     return found[:MAX_UNITS]
 
 
@@ -220,20 +344,53 @@ def strict_query(found: list[Unit]) -> Query:
 
 
 def required_queries(found: list[Unit]) -> list[Query]:
-    return [u.query for u in found if not u.optional] or [u.query for u in found]
+    """What the partial-match fallback counts: the required units' parts (each word of a CJK run
+    on its own), else all of them."""
+    chosen = [u for u in found if not u.optional] or found
+    return [q for u in chosen for q in (u.parts or [u.query])][:2 * MAX_UNITS]
 
 
 def corrected(vocabulary: Vocabulary, text: str) -> str | None:
-    """text with each word missing from the index replaced by its nearest indexed word."""
+    """text with each word missing from the index replaced by its nearest indexed word (a CJK
+    run: by the nearest indexed word as long, else each of its unknown words so); codes are
+    left alone."""
+    if any(c.isspace() for c in text) and vocabulary.is_code(text):
+        return None
+    codes = [m.span() for m in _CHUNK.finditer(text) if vocabulary.is_code(m.group(1) or m.group(2) or "")]
     out, last = [], 0
     for word, start, end, cjk in runs(text):
-        if cjk or not max_edits(word) or vocabulary.known(word):
+        if any(s <= start < e for s, e in codes):
             continue
-        nearest = vocabulary.similar(word)
-        if nearest:
-            out += [text[last:start], nearest[0]]
+        if cjk:
+            fix = _cjk_correction(vocabulary, word)
+        elif max_edits(word) and not vocabulary.known(word):
+            fix = next(iter(vocabulary.similar(word)), None)
+        else:
+            fix = None
+        if fix:
+            out += [text[last:start], fix]
             last = end
     return "".join(out) + text[last:] if out else None
+
+
+def _cjk_correction(vocabulary: Vocabulary, run: str) -> str | None:
+    if vocabulary.known_cjk(run):
+        return None
+    nearest = vocabulary.similar_cjk(run)
+    if nearest:
+        return nearest[0]
+    out, last, tried = [], 0, 0
+    for word, start, end in vocabulary.cut(run):
+        if start < last or len(word) < 2 or tried >= MAX_CJK_SPELL_WORDS:
+            continue
+        if any((f, word) in vocabulary.reader for f in TEXT_BOOSTS):
+            continue
+        tried += 1
+        fix = next(iter(vocabulary.similar_cjk(word)), None)
+        if fix:
+            out += [run[last:start], fix]
+            last = end
+    return "".join(out) + run[last:] if out else None
 
 
 # --- Snippets -------------------------------------------------------------------------------
@@ -264,12 +421,14 @@ def _shorten(text: str) -> str:
     return html.escape(text[:SNIPPET_CHARS].rstrip(), quote=False) + "\u2026"
 
 
-def snippet(schema, stored: dict, terms: dict[str, set[str]]) -> str:
-    """A highlighted extract of the description with the most matches (else the first one)."""
+def snippet(schema, stored: dict, terms: dict[str, set[str]], matched=None) -> str:
+    """A highlighted extract of the description with the most matches (else the first one).
+    matched(fieldname), if given, says whether the document has any of the terms there (known
+    from the postings: the highlighter is only run where it will mark something)."""
     texts = [(f, stored.get(f) or "") for f in ("description", "description_zh")]
     best = ""
     for fieldname, text in texts:
-        if text and terms.get(fieldname):
+        if text and terms.get(fieldname) and (matched is None or matched(fieldname)):
             fragmenter = highlight.ContextFragmenter(maxchars=150, surround=50)
             marked = highlight.highlight(text, terms[fieldname], schema[fieldname].analyzer,
                                          fragmenter, MarkFormatter(), top=1, mode="index")
@@ -293,9 +452,7 @@ class DocSets:
         value = clean(value)
         key = ("term", fieldname, value)
         if key not in self.cache:
-            found = set()
-            if (fieldname, value) in self.reader:
-                found = set(self.reader.postings(fieldname, value).all_ids())
+            found = set(ranking.postings(self.searcher, self.cache, fieldname, value)[0])
             self.cache[key] = found
         return self.cache[key]
 
@@ -385,21 +542,28 @@ def run_search(searcher, cache: dict, request: SearchRequest, text: str) -> Sear
         for leaf in flat:
             if isinstance(leaf, Term):
                 terms.setdefault(leaf.fieldname, set()).add(leaf.text)
-        # optimize=False: Whoosh 2.7.4's block-quality skipping can loop forever on unions
-        # (whoosh-community/whoosh#446); the filter already limits scoring to the matches.
-        results = searcher.search(Or(flat), filter=selected, limit=page * per_page,
-                                  optimize=False)
-        hits = [_hit(searcher.schema, hit, terms) for hit in results[(page - 1) * per_page:]]
+        if ranking.can_rank(searcher, flat):
+            ranked = ranking.rank(searcher, cache, flat, selected, page * per_page)
+        else:  # a phrase: Whoosh scores it. optimize=False: Whoosh 2.7.4's block-quality
+            # skipping can loop forever on unions (whoosh-community/whoosh#446)
+            results = searcher.search(Or(flat), filter=selected, limit=page * per_page,
+                                      optimize=False)
+            ranked = [(hit.docnum, hit.score) for hit in results]
+        hits = [_hit(searcher, sets, docnum, score, terms) for docnum, score in ranked[(page - 1) * per_page:]]
     return SearchResponse(text, len(selected), hits, facets,
                           _did_you_mean(vocabulary, sets, text, narrowed),
                           counts is not None and bool(selected))
 
 
-def _hit(schema, hit, terms: dict[str, set[str]]) -> Hit:
-    stored = hit.fields()
+def _hit(searcher, sets: DocSets, docnum: int, score: float | None, terms: dict[str, set[str]]) -> Hit:
+    stored = searcher.stored_fields(docnum)
+
+    def matched(fieldname: str) -> bool:
+        return any(docnum in sets.term(fieldname, t) for t in terms[fieldname])
+
     return Hit(id=stored["id"], type=stored["type"], db_id=stored["db_id"],
                name=stored.get("name"), name_zh=stored.get("name_zh"),
-               snippet=snippet(schema, stored, terms), score=float(hit.score or 0.0),
+               snippet=snippet(searcher.schema, stored, terms, matched), score=float(score or 0.0),
                hall=stored.get("hall"), booth=stored.get("booth"),
                category_slug=stored.get("category_slug"))
 

@@ -29,7 +29,8 @@ from catalogue.search.engine import (
     Suggestion,
 )
 from catalogue.search.outbox import OutboxEntry
-from catalogue.search.searchlog import SearchLogEntry
+from catalogue.search.querying import empty_response
+from catalogue.search.searchlog import SearchLog
 
 BATCH = 5000  # outbox rows per index commit
 GAP_SECONDS = 600  # how long an id skipped by a still-open transaction is watched for
@@ -64,6 +65,7 @@ class SearchService:
         self.root = Path(app.config["CATALOGUE_INDEX_DIR"])
         self.index = SearchIndex(str(self.root))
         self._checked_at = 0.0
+        self.log = SearchLog(app)
 
     @contextlib.contextmanager
     def _sync_lock(self) -> Iterator[None]:
@@ -120,7 +122,10 @@ class SearchService:
         if now - self._checked_at < CHECK_EVERY:
             return
         self._checked_at = now
-        marker = self.index.marker()
+        try:
+            marker = self.index.marker()
+        except Exception:  # unreadable: the catch-up below fails too, and safely() repairs it
+            marker = {"gaps": True}
         newest = db.session.scalar(select(func.max(OutboxEntry.id))) or 0
         if newest > int(marker.get("applied", 0)) or marker.get("gaps"):
             self.safely(self.catch_up)
@@ -142,16 +147,40 @@ class SearchService:
         return count
 
     def ensure_index(self) -> None:
-        """At start: build a missing index, else catch up; rebuild one that cannot be read."""
-        if not self.index.exists():
+        """At start: build a missing index, rebuild one with an older schema, else catch up;
+        rebuild one that cannot be read."""
+        try:
+            exists = self.index.exists()  # opens the index: raises if its files are corrupt
+            current = self.index.schema_is_current()
+        except Exception:
+            exists = current = True  # there, but unreadable: the catch-up below fails and rebuilds it
+        if not exists or not current:
             count = self.rebuild()
-            self.app.logger.info("Built the search index (%d documents) in %s", count, self.root)
+            self.app.logger.info("%s the search index (%d documents) in %s",
+                                 "Built" if not exists else "Rebuilt, for the new schema,", count, self.root)
+            return
+        if self._ahead_of_database():
+            count = self.rebuild()
+            self.app.logger.info(
+                "The search index in %s was ahead of the database (a restored or replaced database); "
+                "rebuilt it (%d documents)", self.root, count,
+            )
             return
         try:
             self.catch_up()
         except Exception:
             self.app.logger.exception("The search index in %s cannot be updated; rebuilding it", self.root)
             self.rebuild()
+
+    def _ahead_of_database(self) -> bool:
+        """True when the index has applied outbox entries the database does not have."""
+        try:
+            applied = int(self.index.marker().get("applied", 0))
+        except Exception:
+            return False  # unreadable: the catch-up fails and rebuilds it
+        with Session(db.engine) as session:
+            newest = session.scalar(select(func.max(OutboxEntry.id))) or 0
+        return applied > newest
 
     def check(self) -> Drift:
         """Catch up, then compare every document's fingerprint with what the database says."""
@@ -171,9 +200,11 @@ class SearchService:
         self.catch_up_if_due()
         started = time.perf_counter()
         try:
-            response = self.index.search(request)
+            response = self._reading(lambda: self.index.search(request), None)
         except InvalidQuery as error:
             raise InvalidSearch(str(error)) from None
+        if response is None:  # the index cannot be read even after a rebuild: no results, not an error
+            response = empty_response(request.text.strip())
         if request.text.strip():
             self._log(request, response, time.perf_counter() - started, source)
         return response
@@ -181,18 +212,12 @@ class SearchService:
     def _log(self, request: SearchRequest, response: SearchResponse, seconds: float, source: str) -> None:
         filters = {k: v for k, v in (("type", request.type), ("category", request.category),
                                      ("hall", request.hall)) if v}
-        entry = SearchLogEntry(query=request.text.strip()[:MAX_QUERY], filters=filters, results=response.total,
-                               partial=response.partial, latency_ms=round(seconds * 1000), source=source)
-        try:
-            with Session(db.engine) as session:
-                session.add(entry)
-                session.commit()
-        except Exception:  # the log is for the dashboard; a visitor's search must not fail for it
-            self.app.logger.exception("Could not write the search log")
+        self.log.record(query=request.text.strip()[:MAX_QUERY], filters=filters, results=response.total,
+                        partial=response.partial, latency_ms=round(seconds * 1000), source=source)
 
     def suggest(self, prefix: str, limit: int = 10) -> list[Suggestion]:
         self.catch_up_if_due()
-        return self.index.suggest(prefix, limit)
+        return self._reading(lambda: self.index.suggest(prefix, limit), [])
 
     def safely(self, work) -> None:
         """Index work after a commit must never fail the request: the outbox keeps the change."""
@@ -200,6 +225,39 @@ class SearchService:
             work()
         except Exception:
             self.app.logger.exception("Search index update failed; the outbox keeps the changes for the next catch-up")
+            self._rebuild_if_unreadable()
+
+    def _reading(self, read, fallback):
+        """Read the index; if that fails, repair a corrupt index and retry once, else give fallback:
+        a visitor never sees an error from the index."""
+        for attempt in (1, 2):
+            try:
+                return read()
+            except InvalidQuery:
+                raise
+            except Exception:
+                self.app.logger.exception("Could not read the search index in %s", self.root)
+                if attempt == 2 or not self._rebuild_if_unreadable():
+                    return fallback
+        return fallback
+
+    def _rebuild_if_unreadable(self) -> bool:
+        """If a fresh reader cannot read the index (corrupt files), rebuild it from the database.
+        An index that reads but cannot be written (full disk) is left alone: the outbox waits."""
+        probe = SearchIndex(str(self.root))  # not self.index, whose open files may predate the damage
+        try:
+            probe.marker()
+            return False
+        except Exception:
+            self.app.logger.exception("The search index in %s cannot be read; rebuilding it", self.root)
+        finally:
+            probe.close()
+        try:
+            self.rebuild()
+        except Exception:
+            self.app.logger.exception("Could not rebuild the search index in %s", self.root)
+            return False
+        return True
 
 
 def _keep(gaps: dict[int, float], expired: set[int]) -> dict[str, float]:

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from catalogue.catalog.models import MAX_ID
 from catalogue.imports.export import neutralise
 
 COOKIE = "plan"
@@ -63,7 +64,7 @@ def parse_plan(value: str | None) -> Plan:
     items: dict[tuple[str, int], None] = {}
     for token in (value or "")[: MAX_ITEMS * 24].split("."):
         match = _TOKEN.fullmatch(token)
-        if match and int(match[2]) < 2**63:
+        if match and int(match[2]) <= MAX_ID:
             items.setdefault((_LETTER_KIND[match[1]], int(match[2])), None)
         if len(items) >= MAX_ITEMS:
             break

@@ -31,8 +31,11 @@ def test_search_returns_the_documented_shape(client, catalogue):
     assert set(first) == {"type", "id", "name", "name_zh", "snippet", "score", "url"}
     assert (first["type"], first["id"]) == ("exhibit", catalogue["mcu"].id)
     assert first["url"].endswith(f"/exhibits/{catalogue['mcu'].id}")
-    assert {"slug": "chips", "name": "Chips", "name_zh": "芯片", "count": 1} in body["facets"]["category"]
+    # the enterprise counts too: it exhibits in the category named 芯片 (enterprises are faceted
+    # under their exhibits' categories)
+    assert {"slug": "chips", "name": "Chips", "name_zh": "芯片", "count": 2} in body["facets"]["category"]
     assert {"value": "exhibit", "count": 1} in body["facets"]["type"]
+    assert {"value": "enterprise", "count": 1} in body["facets"]["type"]
     Contract(build_document()).check(response, "/api/v1/search")
 
 
@@ -105,3 +108,9 @@ def test_search_command(runner, catalogue):
     assert "1 result(s) for '激光雷达'" in result.output and "固态激光雷达" in result.output
     result = runner.invoke(args=["search", "batery lidr"])
     assert result.exit_code == 0
+
+
+def test_search_command_refuses_a_too_long_query_cleanly(runner, catalogue):
+    result = runner.invoke(args=["search", "a" * 600])
+    assert result.exit_code == 2
+    assert "the limit is 500" in result.output and "Traceback" not in result.output

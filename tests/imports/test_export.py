@@ -78,3 +78,9 @@ def test_neutralise_prefixes_only_formula_starts():
     assert neutralise("\r\nx") == "'\r\nx"
     assert neutralise("a=b") == "a=b"
     assert neutralise("'=already") == "'=already"
+
+
+def test_export_to_an_unwritable_place_says_why(runner, tmp_path):
+    result = runner.invoke(args=["export", str(tmp_path / "no-such-dir" / "out.csv")])
+    assert result.exit_code == 1
+    assert "Cannot write" in result.output and "Traceback" not in result.output

@@ -502,3 +502,20 @@ def test_json_rows_object_and_control_character() -> None:
 )
 def test_bad_json_refused(text: str, expected: str) -> None:
     assert expected in refused(text.encode(), "list.json")
+
+
+def test_xlsx_numbers_formatted_with_leading_zeros_keep_them(tmp_path):
+    from openpyxl import Workbook
+
+    from catalogue.imports.read import read_table
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Enterprise", "Exhibit Code", "Exhibit"])
+    sheet.append(["Zero Ltd", 7, "Padded"])
+    sheet.append(["Zero Ltd", 42, "Plain"])
+    sheet["B2"].number_format = "000"  # Excel shows 007
+    path = tmp_path / "codes.xlsx"
+    workbook.save(path)
+    rows = read_table(path.read_bytes(), "codes.xlsx").rows
+    assert [r.values["exhibit_code"] for r in rows] == ["007", "42"]

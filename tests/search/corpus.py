@@ -18,6 +18,23 @@ PARENTS = {
 }
 
 
+# slug: (name, name_zh)
+CATEGORY_NAMES = {
+    "semiconductors": ("Semiconductors", "半导体"),
+    "integrated-circuits": ("Integrated circuits", "集成电路"),
+    "chips": ("Chips", "芯片"),
+    "power-devices": ("Power devices", "功率器件"),
+    "automotive": ("Automotive electronics", "汽车电子"),
+    "sensors": ("Sensors", "传感器"),
+    "batteries": ("Power batteries", "动力电池"),
+    "communications": ("Communications", "通信"),
+    "5g": ("5G", "5G"),
+    "smart-city": ("Smart city", "智慧城市"),
+    "software": ("Software", "软件"),
+    "medical": ("Medical devices", "医疗器械"),
+}
+
+
 def lineage(slug: str) -> list[str]:
     """slug and all its ancestors."""
     chain = []
@@ -250,8 +267,24 @@ def exhibit_doc(exhibit_id: int) -> dict:
         "enterprise_name": f"{enterprise[0]} {enterprise[1]}",
         "tags": tags, "description": description, "description_zh": description_zh,
         "category_slugs": lineage(category), "category_slug": category,
+        "category_names": category_names(lineage(category)),
+        "codes": [exhibit_code(exhibit_id), enterprise[3]],
         "hall": enterprise[2], "booth": enterprise[3],
     }
+
+
+def exhibit_code(exhibit_id: int) -> str:
+    return f"SC-2024-{exhibit_id:03d}"
+
+
+def credit_code(enterprise_id: int) -> str:
+    """An 18-character unified social credit code (made up)."""
+    return f"91500000MA{enterprise_id:06d}X1"
+
+
+def category_names(slugs: list[str]) -> str:
+    """The names of categories, both languages, root first."""
+    return " ".join(n for slug in reversed(slugs) for n in CATEGORY_NAMES[slug])
 
 
 def enterprise_doc(enterprise_id: int) -> dict:
@@ -265,7 +298,8 @@ def enterprise_doc(enterprise_id: int) -> dict:
         "fingerprint": f"fp-enterprise-{enterprise_id}",
         "name": name, "name_zh": name_zh, "enterprise_name": "",
         "tags": [], "description": description, "description_zh": description_zh,
-        "category_slugs": slugs, "category_slug": None, "hall": hall, "booth": booth,
+        "category_slugs": slugs, "category_slug": None, "category_names": category_names(slugs),
+        "codes": [credit_code(enterprise_id), booth], "hall": hall, "booth": booth,
     }
 
 
@@ -279,4 +313,5 @@ def words() -> list[str]:
     found = []
     for doc in documents():
         found += [doc["name"], doc["name_zh"], *doc["tags"]]
+    found += [name for names in CATEGORY_NAMES.values() for name in names]
     return [w for w in found if w]

@@ -212,3 +212,40 @@ def test_query_limits(index):
     assert index.search(SearchRequest("x" * 500)).total == 0
     assert index.search(SearchRequest("   ")).total == 0
     assert index.search(SearchRequest("lidar", page=0, per_page=0)).total == 1
+
+
+NEWER_FIELDS = ("category_names", "codes")
+
+
+def as_older_version(monkeypatch) -> None:
+    """Make the engine build indexes as it did before category names and codes were indexed."""
+    from catalogue.search import analysis, engine
+
+    def build_schema(dict_id):
+        schema = analysis.build_schema(dict_id)
+        for name in NEWER_FIELDS:
+            schema.remove(name)
+        return schema
+
+    def index_fields(doc, dict_id):
+        return {k: v for k, v in analysis.index_fields(doc, dict_id).items()
+                if not any(name in k for name in NEWER_FIELDS)}
+
+    monkeypatch.setattr(engine, "build_schema", build_schema)
+    monkeypatch.setattr(engine, "index_fields", index_fields)
+
+
+def test_an_index_with_an_older_schema_is_not_current_but_still_takes_updates(index, monkeypatch):
+    assert index.schema_is_current()  # no index yet: nothing to rebuild
+    as_older_version(monkeypatch)
+    index.rebuild([make_doc(1)], {"applied": 1})
+    monkeypatch.undo()
+    assert not index.schema_is_current()
+    newer = make_doc(2, category_names="Sensors 传感器", codes=["N2-B01"])
+    index.apply([newer], [], {"applied": 2})  # the fields it lacks are left out
+    assert found(index, "lidar") == {"exhibit:1", "exhibit:2"}
+    assert found(index, "传感器") == found(index, "N2-B01") == set()
+    assert found(index, '"solid-state lidar"') == {"exhibit:1", "exhibit:2"}  # phrases too
+    index.rebuild([make_doc(1), newer], {"applied": 2})
+    assert index.schema_is_current()
+    assert found(index, "传感器") == found(index, "n2-b01") == {"exhibit:2"}

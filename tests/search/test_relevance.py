@@ -21,6 +21,13 @@ def index(tmp_path_factory):
     index.close()
 
 
+def searched_text(doc_id: str) -> str:
+    """Every searched text field of a fixture document (category names included), lower-cased."""
+    doc = next(d for d in corpus.documents() if d["id"] == doc_id)
+    fields = ("name", "name_zh", "enterprise_name", "description", "description_zh", "category_names")
+    return " ".join([*(doc[f] or "" for f in fields), *doc["tags"]]).lower()
+
+
 def ids(index, text, n=10, **filters):
     return [hit.id for hit in index.search(SearchRequest(text, per_page=n, **filters)).hits]
 
@@ -61,6 +68,15 @@ TOP3 = [
     ("semiconductr", ["exhibit:42"]),
     ("microcontroler", ["exhibit:1"]),
     ("ultrasund", ["exhibit:33"]),
+    # swapped neighbours count as one typo
+    ("snesor", ["exhibit:40"]),
+    ("vehicel", ["exhibit:38"]),
+    ("cihp", ["exhibit:54"]),
+    # category names, either language, any level of the path
+    ("智慧城市", ["exhibit:23"]),
+    ("医疗器械", ["exhibit:30", "exhibit:31"]),
+    # codes typed whole
+    ("SC-2024-014", ["exhibit:14"]),
     # pinyin: joined, initials, per syllable
     ("jgld", ["exhibit:6", "exhibit:7", "exhibit:8"]),
     ("jiguang leida", ["exhibit:6", "exhibit:7", "exhibit:8"]),
@@ -123,8 +139,7 @@ def test_no_complete_match_falls_back_to_the_best_partial_matches(index):
     response = index.search(SearchRequest("chip banana"))
     assert response.partial
     assert response.total > 0
-    assert all("chip" in (hit.name or "").lower() or "chip" in hit.snippet.lower()
-               for hit in response.hits)
+    assert all("chip" in searched_text(hit.id) for hit in response.hits)
 
 
 def test_partial_matches_prefer_documents_with_more_words(index):
@@ -138,20 +153,96 @@ def test_nothing_matching_at_all_is_an_empty_response(index):
     assert (response.total, response.hits, response.partial) == (0, [], False)
 
 
+def test_a_chinese_run_with_a_typo_falls_back_to_its_words(index):
+    # 电池官理 (for 电池管理) is cut into 电池 + 官理: no document has both, many have 电池
+    exact = index.search(SearchRequest("电池管理", per_page=50))
+    assert not exact.partial and {"exhibit:5", "exhibit:13"} <= {hit.id for hit in exact.hits}
+    response = index.search(SearchRequest("电池官理", per_page=50))
+    assert response.partial and response.total > 0
+    assert all("电池" in searched_text(hit.id) for hit in response.hits)
+    spaced = index.search(SearchRequest("电池 官理", per_page=50))
+    assert [hit.id for hit in spaced.hits] == [hit.id for hit in response.hits]
+
+
+def test_a_chinese_run_falls_back_to_the_documents_with_most_of_its_words(index):
+    response = index.search(SearchRequest("激光雷达香蕉", per_page=50))
+    assert response.partial
+    assert set(ids(index, "激光雷达香蕉", n=3)) == {"exhibit:6", "exhibit:7", "exhibit:8"}
+    assert {hit.id for hit in response.hits} == set(ids(index, "激光雷达", n=50))
+
+
 @pytest.mark.parametrize(("text", "suggestion"), [
     ("batery", "battery"),
     ("lidr", "lidar"),
     ("semiconductr", "semiconductor"),
     ("batery pack", "battery pack"),
     ("Surgicl robot", "surgical robot"),
+    # swapped neighbours (one Damerau edit), also in four-letter words
+    ("snesor", "sensor"),
+    ("sesnor", "sensor"),
+    ("vehicel", "vehicle"),
+    ("cihp", "chip"),
+    ("chpi", "chip"),
+    # Chinese: an indexed word as long, one character different
+    ("电池官理", "电池管理"),
+    ("电池 官理", "电池 管理"),
+    ("激光雷打", "激光雷达"),
+    ("官理芯片", "管理芯片"),  # 官理 alone is unknown: the word is corrected inside the run
+    ("只慧城市", "智慧城市"),  # the first character, by a homophone
 ])
 def test_did_you_mean_offers_the_indexed_spelling(index, text, suggestion):
     assert index.search(SearchRequest(text)).did_you_mean == suggestion
 
 
-@pytest.mark.parametrize("text", ["battery", "激光雷达", "xinpian", "chips", "5G芯片", "zzqqxx"])
+@pytest.mark.parametrize("text", ["battery", "激光雷达", "xinpian", "chips", "5G芯片", "zzqqxx",
+                                  "激光雷", "香蕉苹果", "SC-2024-001", "N1-A03"])
 def test_no_did_you_mean_for_known_words_or_hopeless_ones(index, text):
     assert index.search(SearchRequest(text)).did_you_mean is None
+
+
+def test_category_names_find_every_exhibit_below_them_in_both_languages(index):
+    smart_city = {f"exhibit:{i}" for i, exhibit in corpus.EXHIBITS.items() if exhibit[1] == "smart-city"}
+    for text in ("智慧城市", "smart city"):
+        assert smart_city <= set(ids(index, text, n=50))
+    # the exhibits come before the enterprises that only exhibit in the category
+    found = ids(index, "智慧城市", n=50)
+    assert set(found[:len(smart_city)]) == smart_city
+    assert {"enterprise:6", "enterprise:9"} <= set(found[len(smart_city):])
+    # a parent category's name finds the exhibits of its sub-categories
+    assert {"exhibit:6", "exhibit:39", "exhibit:10"} <= set(ids(index, "Automotive", n=50))
+
+
+def test_category_names_weigh_between_tags_and_descriptions(index):
+    # "sensor": a tag of 43, the category (Sensors) of 7, a word of 23's description
+    found = ids(index, "sensor", n=50)
+    assert found.index("exhibit:43") < found.index("exhibit:7") < found.index("exhibit:23")
+
+
+@pytest.mark.parametrize(("text", "first"), [
+    ("SC-2024-001", "exhibit:1"),
+    ("sc-2024-001", "exhibit:1"),
+    ("\uff33\uff23\uff0d\uff12\uff10\uff12\uff14\uff0d\uff10\uff10\uff11", "exhibit:1"),  # full width
+    (corpus.credit_code(3), "enterprise:3"),
+    (corpus.credit_code(3).lower(), "enterprise:3"),
+    ("SC-2024-014 carbide", "exhibit:14"),
+    ('"SC-2024-014"', "exhibit:14"),
+    ("碳化硅 SC-2024-015", "exhibit:15"),
+])
+def test_a_code_typed_whole_finds_its_document_first(index, text, first):
+    response = index.search(SearchRequest(text))
+    assert [hit.id for hit in response.hits][:1] == [first]
+    assert not response.partial
+
+
+def test_a_booth_finds_its_enterprise_and_its_exhibits(index):
+    expected = {"enterprise:1"} | {f"exhibit:{i}" for i, e in corpus.EXHIBITS.items() if e[0] == 1}
+    assert set(ids(index, "N1-A03", n=50)) == expected
+    assert set(ids(index, "n1-a03", n=50, type="enterprise")) == {"enterprise:1"}
+
+
+def test_part_of_a_code_is_not_a_code(index):
+    assert index.search(SearchRequest("SC-2024")).total == 0
+    assert index.search(SearchRequest("N1-A0")).total == 0
 
 
 def test_type_filter_and_its_facet(index):

@@ -101,6 +101,22 @@ def test_a_missing_index_is_rebuilt_at_start(app, make_exhibit):
     assert search_service().check().clean
 
 
+def test_an_index_with_an_older_schema_is_rebuilt_at_start(app, make_category, make_exhibit, monkeypatch):
+    from tests.search.test_engine import as_older_version
+
+    city = make_category(name="Smart city", name_zh="智慧城市")
+    exhibit = make_exhibit(name="Street light", name_zh="路灯", category=city, exhibit_code="SL-1")
+    as_older_version(monkeypatch)
+    search_service().rebuild()  # what an earlier version left on disk
+    monkeypatch.undo()
+    assert found("智慧城市") == found("SL-1") == set()
+    search_service().ensure_index()  # what every start runs
+    assert search_service().index.schema_is_current()
+    assert found("sl-1") == {f"exhibit:{exhibit.id}"}
+    assert found("智慧城市") == {f"exhibit:{exhibit.id}", f"enterprise:{exhibit.enterprise_id}"}
+    assert search_service().check().clean
+
+
 CHILD = textwrap.dedent("""
     import os, signal, sys
     from sqlalchemy import event
@@ -194,3 +210,16 @@ def test_category_deletion_updates_its_exhibits(make_category, make_exhibit):
     assert db.session.scalar(select(func.count()).select_from(Category)) == 0
     assert search_service().check().clean
     assert os.path.isdir(search_service().root)
+
+
+def test_an_index_ahead_of_the_database_is_rebuilt_at_start(app, make_exhibit):
+    """A database restored from a backup (or replaced) must not be shadowed by a newer index."""
+    kept = make_exhibit(name="Kept oscilloscope")
+    gone = make_exhibit(name="Vanished oscilloscope")
+    # What a restore of an older backup looks like to the index: rows and outbox entries gone.
+    db.session.execute(text("DELETE FROM exhibit WHERE id = :id"), {"id": gone.id})
+    db.session.execute(text("DELETE FROM search_outbox WHERE id > (SELECT MIN(id) FROM search_outbox)"))
+    db.session.commit()
+    search_service().ensure_index()  # what every start runs
+    assert found("oscilloscope") == {f"exhibit:{kept.id}"}
+    assert search_service().check().clean

@@ -1,0 +1,137 @@
+"""Postings and ranking: Whoosh's own BM25F scores, decoded once per term and added up in bulk.
+
+Whoosh scores a flat Or of terms one posting at a time through a tree of matchers, several method
+calls per posting, decoding every posting block again on every search (and with optimize=False,
+which we need for whoosh-community/whoosh#446, it scores every posting of every term). Here a term's
+postings are decoded once per open searcher, a block at a time, into arrays of document numbers and
+their BM25F scores (the searcher's B and K1, its idf and average field length: the very numbers
+Whoosh computes), kept while memory allows; a search then only adds up boost x score for the
+documents it already knows match. A query with a phrase, or another weighting model, goes back to
+Whoosh's searcher.
+"""
+
+from __future__ import annotations
+
+import heapq
+from array import array
+from bisect import bisect_left
+from collections import OrderedDict
+from collections.abc import Iterator
+
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.query import Query, Term
+from whoosh.scoring import BM25F
+from whoosh.util.numeric import byte_to_length, length_to_byte
+
+MAX_CACHED_POSTINGS = 3_000_000  # per open searcher: about 12 bytes each, so ~36 MB at most
+_EMPTY = (array("i"), array("d"))
+
+
+def can_rank(searcher, leaves: list[Query]) -> bool:
+    """True when rank() scores these leaves exactly as Whoosh would."""
+    return type(searcher.weighting) is BM25F and all(type(leaf) is Term for leaf in leaves)
+
+
+def rank(searcher, cache: dict, leaves: list[Term], selected: set[int], limit: int
+         ) -> list[tuple[int, float]]:
+    """The best `limit` of the selected documents as (docnum, score), best first (ties: lower
+    docnum first, as Whoosh's collector orders them). Each selected document must match a leaf."""
+    scores: dict[int, float] = {}
+    get = scores.get
+    for leaf in leaves:
+        ids, term_scores = postings(searcher, cache, leaf.fieldname, leaf.text)
+        boost = leaf.boost
+        if len(selected) * 8 < len(ids):  # few documents: find each one in the sorted postings
+            for docnum in selected:
+                i = bisect_left(ids, docnum)
+                if i < len(ids) and ids[i] == docnum:
+                    scores[docnum] = get(docnum, 0.0) + term_scores[i] * boost
+        elif selected.issuperset(ids):
+            for docnum, score in zip(ids, term_scores, strict=True):
+                scores[docnum] = get(docnum, 0.0) + score * boost
+        else:
+            for docnum, score in zip(ids, term_scores, strict=True):
+                if docnum in selected:
+                    scores[docnum] = get(docnum, 0.0) + score * boost
+    return heapq.nsmallest(limit, scores.items(), key=lambda item: (-item[1], item[0]))
+
+
+def postings(searcher, cache: dict, fieldname: str, text: str) -> tuple[array, array]:
+    """(document numbers ascending, their BM25F scores) of a term in the open searcher; deleted
+    documents left out. In an unscored field the score is the term's weight, as in Whoosh."""
+    store: OrderedDict = cache.setdefault("postings", OrderedDict())
+    key = (fieldname, text)
+    if key in store:
+        store.move_to_end(key)
+        return store[key]
+    reader = searcher.reader()
+    if key not in reader:
+        return _EMPTY
+    ids, scores = array("i"), array("d")
+    scorable = searcher.schema[fieldname].scorable
+    idf, k1_plus_1 = (searcher.idf(fieldname, text), searcher.weighting.K1 + 1) if scorable else (0, 0)
+    for segment, base in reader.leaf_readers():
+        if key not in segment:
+            continue
+        norms, lengths = _norms(searcher, cache, segment, fieldname) if scorable else (None, None)
+        deleted = segment.is_deleted if segment.has_deletions() else None
+        for block_ids, weights in _blocks(segment.postings(fieldname, text)):
+            for doc, tf in zip(block_ids, weights, strict=True):
+                if deleted is not None and deleted(doc):
+                    continue
+                ids.append(base + doc)
+                # the expression and its order are Whoosh's bm25(), so the floats are the same
+                scores.append(tf if norms is None else idf * ((tf * k1_plus_1) / (tf + norms[lengths(doc)])))
+    size = cache.get("postings_size", 0) + len(ids)
+    while store and size > MAX_CACHED_POSTINGS:
+        size -= len(store.popitem(last=False)[1][0])
+    store[key], cache["postings_size"] = (ids, scores), size
+    return ids, scores
+
+
+def _norms(searcher, cache: dict, segment, fieldname: str):
+    """(norm by length byte, the length byte of a document in this segment) for a field, where
+    norm = K1 * ((1 - B) + B * length / average length), Whoosh's BM25F denominator less tf."""
+    key = ("norms", id(segment), fieldname)
+    if key not in cache:
+        weighting = searcher.weighting
+        b = weighting._field_B.get(fieldname, weighting.B)
+        k1, average = weighting.K1, searcher.avg_field_length(fieldname) or 1
+        norms = [k1 * ((1 - b) + b * byte_to_length(byte) / average) for byte in range(256)]
+        cache[key] = (norms, _length_bytes(segment, fieldname))
+    return cache[key]
+
+
+def _length_bytes(segment, fieldname: str):
+    """A function from a segment's document number to its length byte in the field."""
+    try:  # the raw per-document column: one byte per document (whoosh.codec.whoosh3)
+        column = segment._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+        raw = bytes(column._dbfile.get(column._basepos, column._count)) if column._fixedlen == 1 else None
+    except AttributeError:  # no such column, or another codec: ask per document
+        raw = None
+    if raw is not None:
+        missing = segment.doc_count_all() - len(raw)  # documents past the end: the default, 0
+        return (raw + bytes(missing)).__getitem__ if missing > 0 else raw.__getitem__
+
+    def length_byte(doc: int) -> int:
+        return length_to_byte(segment.doc_field_length(doc, fieldname, 1))
+
+    return length_byte
+
+
+def _blocks(matcher) -> Iterator[tuple]:
+    """(ids, weights) of a segment's postings, a block at a time, deleted documents included."""
+    inner = getattr(matcher, "child", matcher)  # a FilterMatcher hides a segment's deletions
+    if type(inner) is W3LeafMatcher:
+        while inner.is_active():
+            inner._read_ids()
+            inner._read_weights()
+            yield inner._ids, inner._weights
+            inner._next_block()
+        return
+    ids, weights = [], []
+    while matcher.is_active():
+        ids.append(matcher.id())
+        weights.append(matcher.weight())
+        matcher.next()
+    yield ids, weights
