@@ -33,7 +33,7 @@ from tests.search.test_sync import run_child
 
 pytestmark = pytest.mark.resilience
 
-DAMAGES = ["deleted", "toc", "segments"]  # (Whoosh's leaked file of a corrupt TOC: see setup.cfg)
+DAMAGES = ["deleted", "toc", "segments"]  # (Whoosh leaks the file it failed to read: see setup.cfg)
 
 
 def found(query: str) -> set[str]:
@@ -100,7 +100,12 @@ def test_a_kill_during_an_import_leaves_the_database_and_the_index_as_they_were(
 def test_after_a_kill_between_commit_and_index_a_restarted_node_answers_with_the_change(app, tmp_path,
                                                                                        servers):
     child = run_child(app, tmp_path, "kill", "Resurrected", 0)  # see tests/search/test_sync.py
-    _, err = child.communicate(timeout=120)
+    try:
+        _, err = child.communicate(timeout=120)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.communicate()
     assert child.returncode == -signal.SIGKILL, err
     enterprise = db.session.scalar(select(Enterprise).where(Enterprise.name == "Resurrected Ltd"))
     assert enterprise is not None
