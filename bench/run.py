@@ -230,6 +230,27 @@ def start_breakdown(instance: str) -> str:
     return (out.stdout.strip() or out.stderr.strip()[-500:])
 
 
+def memory_breakdown(instance: str, queries: list[str]) -> str:
+    """A worker's resident memory step by step, in a fresh process: the app, its first search (the
+    Chinese segmenter's dictionary), then the searches of (c) with their caches."""
+    code = ("import os, sys; from pathlib import Path; from urllib.parse import quote\n"
+            "def rss():\n    s = open('/proc/self/status').read()\n"
+            "    return int(s.split('VmRSS:')[1].split()[0]) // 1024\n"
+            "steps = [f'interpreter {rss()} MB']\n"
+            "from catalogue import create_app; steps.append(f'imports {rss()} MB')\n"
+            "i = os.environ['BENCH_INSTANCE']\n"
+            "app = create_app({'INSTANCE_PATH': i, 'CATALOGUE_DEMO': False, 'CATALOGUE_SECRET_KEY': 'bench', "
+            "'CATALOGUE_DATABASE_URL': f'sqlite:///{Path(i) / \"catalogue.sqlite3\"}'})\n"
+            "steps.append(f'create_app {rss()} MB'); c = app.test_client()\n"
+            "c.get('/search?q=' + quote('芯片')); steps.append(f'first search {rss()} MB')\n"
+            "for q in sys.stdin.read().splitlines(): c.get('/search?q=' + quote(q))\n"
+            "steps.append(f'after the queries {rss()} MB'); print(', '.join(steps))\n")
+    env = {**os.environ, "BENCH_INSTANCE": instance, "PYTHONPATH": str(BENCH.parent)}
+    out = subprocess.run([sys.executable, "-c", code], env=env, input="\n".join(queries), capture_output=True,
+                         text=True, timeout=900)
+    return out.stdout.strip() or out.stderr.strip()[-500:]
+
+
 # --- the report -----------------------------------------------------------------------------
 
 
@@ -291,10 +312,15 @@ def main() -> None:
                              f"{imported['total'] - imported['planned']:.1f} s vs {imported['raw']:.1f} s for one "
                              "Whoosh build of the same documents.", ""))
         if ratio_b > 3:
-            slow = sorted(zip(api, queries, strict=True), reverse=True)[:10]
+            slow = sorted(zip(api, queries, strict=True), reverse=True)[:40]
+            profile = search.profile_search(app, [q for _t, q in slow], os.path.join(tmp, "slow.html"))
             evidence.append(("Search p95", "The slowest API searches (ms, query, results): " + "; ".join(
-                f"{t:.0f} `{q}` {results['totals'][q]}" for t, q in slow) + f". The search-log share of API "
-                f"time: {sum(results['log']) / sum(api):.1%}.", ""))
+                f"{t:.0f} `{q}` {results['totals'][q]}" for t, q in slow[:10]) + f". The search-log share of "
+                f"API time: {sum(results['log']) / sum(api):.1%}. pyinstrument over the 40 slowest, run again "
+                "(their postings now cached):", profile))
+        if peak > 250:
+            evidence.append(("Peak RSS", "One worker's resident memory, step by step (a fresh process, the "
+                             "same /search queries): " + memory_breakdown(instance, queries), ""))
 
     search_lines = search.search_report(results, suggest)
     table = [

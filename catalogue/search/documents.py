@@ -137,6 +137,12 @@ def _enterprises(session: Session, ids: Iterable[int] | None, paths: CategoryPat
 
 def documents_for(session: Session, changes: Iterable[tuple[str, int, int | None]]) -> tuple[list[dict], list[str]]:
     """The documents to write and the ids to delete for a set of outbox changes (kind, id, enterprise)."""
+    exhibit_ids, enterprise_ids = affected(session, changes)
+    return documents_of(session, exhibit_ids, enterprise_ids)
+
+
+def affected(session: Session, changes: Iterable[tuple[str, int, int | None]]) -> tuple[set[int], set[int]]:
+    """The exhibits and enterprises whose documents a set of outbox changes (kind, id, enterprise) touch."""
     exhibit_ids: set[int] = set()
     enterprise_ids: set[int] = set()
     category_ids: set[int] = set()
@@ -149,24 +155,34 @@ def documents_for(session: Session, changes: Iterable[tuple[str, int, int | None
             enterprise_ids.add(record_id)
         elif kind == "category":
             category_ids.add(record_id)
-    paths = CategoryPaths(session)
     if category_ids:  # a renamed or moved category changes the slug paths of every exhibit below it
+        paths = CategoryPaths(session)
         below = {cid for cid, above in paths.ancestors.items() if category_ids & above}
         for exhibit_id, owner in session.execute(
             select(Exhibit.id, Exhibit.enterprise_id).where(Exhibit.category_id.in_(below or {-1}))
         ):
             exhibit_ids.add(exhibit_id)
             enterprise_ids.add(owner)
-    if enterprise_ids:  # an enterprise's names count for its exhibits
-        exhibit_ids.update(session.scalars(select(Exhibit.id).where(Exhibit.enterprise_id.in_(enterprise_ids))))
+    owners = sorted(enterprise_ids)
+    for start in range(0, len(owners), CHUNK):  # an enterprise's names count for its exhibits
+        exhibit_ids.update(session.scalars(select(Exhibit.id).where(Exhibit.enterprise_id.in_(owners[start:start + CHUNK]))))
+    ids = sorted(exhibit_ids)
+    for start in range(0, len(ids), CHUNK):  # and an exhibit's categories for its enterprise
+        enterprise_ids.update(session.scalars(select(Exhibit.enterprise_id).where(Exhibit.id.in_(ids[start:start + CHUNK]))))
+    return exhibit_ids, enterprise_ids
+
+
+def documents_of(session: Session, exhibit_ids: Iterable[int], enterprise_ids: Iterable[int],
+                 paths: CategoryPaths | None = None) -> tuple[list[dict], list[str]]:
+    """The current documents of these exhibits and enterprises, and the ids of those that are gone."""
+    paths = paths or CategoryPaths(session)
+    exhibit_ids, enterprise_ids = set(exhibit_ids), set(enterprise_ids)
     upserts: list[dict] = []
     ids = sorted(exhibit_ids)
     for start in range(0, len(ids), CHUNK):
-        for exhibit in session.scalars(
+        upserts.extend(exhibit_document(exhibit, paths) for exhibit in session.scalars(
             select(Exhibit).where(Exhibit.id.in_(ids[start:start + CHUNK])).options(selectinload(Exhibit.enterprise))
-        ):
-            upserts.append(exhibit_document(exhibit, paths))
-            enterprise_ids.add(exhibit.enterprise_id)
+        ))
     upserts.extend(_enterprises(session, enterprise_ids, paths))
     found = {doc["id"] for doc in upserts}
     wanted = {f"exhibit:{i}" for i in exhibit_ids} | {f"enterprise:{i}" for i in enterprise_ids}

@@ -7,11 +7,13 @@ import functools
 import html
 import re
 import unicodedata
-from collections import Counter
+from bisect import bisect_left
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 
 from whoosh import highlight
-from whoosh.analysis import STOP_WORDS
+from whoosh.analysis import STOP_WORDS, Token
+from whoosh.automata.lev import levenshtein_automaton
 from whoosh.query import And, AndMaybe, Or, Phrase, Query, Term
 from whoosh.support.levenshtein import distance
 
@@ -49,6 +51,8 @@ TYPES = ("exhibit", "enterprise")
 MAX_PER_PAGE = 500
 MAX_UNITS = 20
 MAX_EXPANSIONS = 12
+MAX_ANALYSED = 2000  # descriptions whose analysis is kept for the highlighter
+MAX_SET_DOCUMENTS = 1_000_000  # document numbers kept in DocSets' sets, all terms together
 
 
 class InvalidQuery(Exception):
@@ -169,15 +173,34 @@ class Vocabulary:
         if key not in self.cache:
             found = []
             if max_edits(word):
-                # per segment: a composite reader would compare every word in Python
-                words = {w for leaf, _base in self.reader.leaf_readers()
-                         for w in leaf.terms_within("spell", folded, max_edits(word), prefix=1)}
+                words = self.within("spell", folded, max_edits(word))
                 # the automaton counts swapped neighbours as two edits: look those up exactly
                 words.update(w for w in _swaps(folded) if ("spell", w) in self.reader)
                 found = sorted((distance(folded, w), -self.reader.doc_frequency("spell", w), w)
                                for w in words if w != folded)
             self.cache[key] = [w for _d, _f, w in found[:MAX_EXPANSIONS]]
         return self.cache[key]
+
+    def within(self, fieldname: str, text: str, edits: int) -> set[str]:
+        """The field's words within `edits` of text, with its first letter: Whoosh's own
+        terms_within walk (a Levenshtein DFA), over the field's word list held in memory (cached
+        until reopened) rather than a binary search in the term file for every step."""
+        key = ("lexicon", fieldname)
+        if key not in self.cache:
+            self.cache[key] = [t for t in self.reader.field_terms(fieldname) if isinstance(t, str)]
+        words, found = self.cache[key], set()
+        dfa = levenshtein_automaton(text, edits, 1).to_dfa()
+        match = dfa.next_valid_string(words[0]) if words else None
+        while match:
+            i = bisect_left(words, match)
+            if i == len(words):
+                break
+            if words[i] == match:
+                found.add(match)
+                match = dfa.next_valid_string(match + "\0")
+            else:
+                match = dfa.next_valid_string(words[i])
+        return found
 
     def is_code(self, text: str) -> str | None:
         """The indexed form of text if it is a code (exhibit code, booth, credit code)."""
@@ -421,46 +444,89 @@ def _shorten(text: str) -> str:
     return html.escape(text[:SNIPPET_CHARS].rstrip(), quote=False) + "\u2026"
 
 
-def snippet(schema, stored: dict, terms: dict[str, set[str]], matched=None) -> str:
+def snippet(schema, stored: dict, terms: dict[str, set[str]], matched=None,
+            cache: dict | None = None) -> str:
     """A highlighted extract of the description with the most matches (else the first one).
     matched(fieldname), if given, says whether the document has any of the terms there (known
-    from the postings: the highlighter is only run where it will mark something)."""
+    from the postings: the highlighter is only run where it will mark something); cache, if
+    given, keeps the analysis of the texts highlighted lately."""
     texts = [(f, stored.get(f) or "") for f in ("description", "description_zh")]
     best = ""
     for fieldname, text in texts:
         if text and terms.get(fieldname) and (matched is None or matched(fieldname)):
             fragmenter = highlight.ContextFragmenter(maxchars=150, surround=50)
-            marked = highlight.highlight(text, terms[fieldname], schema[fieldname].analyzer,
-                                         fragmenter, MarkFormatter(), top=1, mode="index")
+            # highlight.highlight(text, terms, analyzer, fragmenter, MarkFormatter(), top=1,
+            # mode="index"), with the tokens replayed from the cache, and of equally good
+            # fragments the first (Whoosh's top_fragments breaks ties by memory address)
+            tokens = highlight.set_matched_filter(_analysed(schema, cache, fieldname, text),
+                                                  frozenset(terms[fieldname]))
+            scorer = highlight.BasicFragmentScorer()
+            top = max(fragmenter.fragment_tokens(text, tokens), key=scorer, default=None)
+            marked = MarkFormatter()(text, [top] if top is not None and scorer(top) >= 1 else [])
             if marked.count("<mark>") > best.count("<mark>"):
                 best = marked
     return best or _shorten(next((t for _f, t in texts if t), ""))
+
+
+def _analysed(schema, cache: dict | None, fieldname: str, text: str):
+    """The field analyzer's tokens of text (index mode, with characters), from the cache of the
+    last MAX_ANALYSED texts when there; one Token object, reset for each token, as analyzers do."""
+    store = cache.setdefault("analysed", OrderedDict()) if cache is not None else OrderedDict()
+    key = (fieldname, text)
+    found = store.get(key)
+    if found is None:
+        found = tuple((t.text, t.startchar, t.endchar) for t in schema[fieldname].analyzer(
+            text, chars=True, mode="index", removestops=False))
+        store[key] = found
+        while len(store) > MAX_ANALYSED:
+            store.popitem(last=False)
+    else:
+        store.move_to_end(key)
+    token = Token(positions=False, chars=True, removestops=False, mode="index")
+    for word, start, end in found:
+        token.text, token.startchar, token.endchar = word, start, end
+        token.boost, token.stopped = 1.0, False
+        yield token
 
 
 # --- Running a search -----------------------------------------------------------------------
 
 
 class DocSets:
-    """Sets of document numbers per term and per query, and each document's categories, for
-    the open reader (cached until it is reopened). Set algebra is much faster than Whoosh's
-    matchers for knowing *which* documents match; Whoosh then only scores the page."""
+    """Sets of document numbers per term and per query, for the open reader (cached until it is
+    reopened). Set algebra is much faster than Whoosh's matchers for knowing *which* documents
+    match; ranking.rank then only scores those."""
 
     def __init__(self, searcher, cache: dict):
         self.searcher, self.reader, self.cache = searcher, searcher.reader(), cache
 
     def term(self, fieldname: str, value: str) -> set[int]:
+        """The documents with the term (the most recently used sets are kept, MAX_SET_DOCUMENTS
+        documents in all, about 60 bytes each; the rest is rebuilt from the cached postings)."""
         value = clean(value)
-        key = ("term", fieldname, value)
-        if key not in self.cache:
-            found = set(ranking.postings(self.searcher, self.cache, fieldname, value)[0])
-            self.cache[key] = found
-        return self.cache[key]
+        store: OrderedDict = self.cache.setdefault("termsets", OrderedDict())
+        key = (fieldname, value)
+        found = store.get(key)
+        if found is not None:
+            store.move_to_end(key)
+            return found
+        found = set(ranking.postings(self.searcher, self.cache, fieldname, value)[0])
+        size = self.cache.get("termsets_size", 0) + len(found)
+        while store and size > MAX_SET_DOCUMENTS:
+            size -= len(store.popitem(last=False)[1])
+        store[key], self.cache["termsets_size"] = found, size
+        return found
+
+    def ids(self, fieldname: str, value: str):
+        """The documents with the term, as the array of the cached postings."""
+        return ranking.postings(self.searcher, self.cache, fieldname, clean(value))[0]
 
     def of(self, query: Query) -> set[int]:
         if isinstance(query, Term):
             return self.term(query.fieldname, query.text)
-        if isinstance(query, Or):
-            return set().union(*(self.of(q) for q in query.subqueries))
+        if isinstance(query, Or):  # a term's sorted document numbers do as well as its set here
+            return set().union(*(self.ids(q.fieldname, q.text) if isinstance(q, Term) else self.of(q)
+                                 for q in query.subqueries))
         if isinstance(query, And):
             docs = set(self.of(query.subqueries[0]))
             for sub in query.subqueries[1:]:
@@ -470,15 +536,27 @@ class DocSets:
             return set(self.of(query.a))
         return set(self.searcher.docs_for_query(query))  # phrases
 
-    def slugs_of(self) -> dict[int, list[str]]:
-        if "slugs" not in self.cache:
-            slugs: dict[int, list[str]] = {}
-            for btext in self.reader.lexicon("category_slugs"):
-                slug = btext.decode("utf-8")
-                for docnum in self.term("category_slugs", slug):
-                    slugs.setdefault(docnum, []).append(slug)
-            self.cache["slugs"] = slugs
-        return self.cache["slugs"]
+    def type_counts(self, docs: set[int]) -> list[tuple[str, int]]:
+        """[(type, how many of docs have it)] for TYPES. The most common type is counted as what
+        the others and the untyped documents (the marker) leave: a set intersection less."""
+        typed = {t: self.term("type", t) for t in TYPES}
+        if "untyped" not in self.cache:
+            self.cache["untyped"] = set(range(self.reader.doc_count_all())).difference(*typed.values())
+        common = max(TYPES, key=lambda t: len(typed[t]))
+        counts = {t: len(docs & typed[t]) for t in TYPES if t != common}
+        counts[common] = len(docs) - sum(counts.values()) - len(docs & self.cache["untyped"])
+        return [(t, counts[t]) for t in TYPES]
+
+    def category_counts(self, docs: set[int]) -> Counter:
+        """How many of docs are under each category (a document counts for every ancestor):
+        one C-level set intersection per category."""
+        counts = Counter()
+        for btext in self.reader.lexicon("category_slugs"):
+            slug = btext.decode("utf-8")
+            count = len(docs & self.term("category_slugs", slug))
+            if count:
+                counts[slug] = count
+        return counts
 
 
 def leaves(query: Query, boost: float = 1.0) -> list[Query]:
@@ -527,11 +605,10 @@ def run_search(searcher, cache: dict, request: SearchRequest, text: str) -> Sear
     selected = pick(narrowed(matched))
     by_type = pick(narrowed(matched, by_type=False))
     by_category = pick(narrowed(matched, by_category=False))
-    slugs_of = sets.slugs_of()
-    categories = Counter(s for d in by_category for s in slugs_of.get(d, ()))
+    categories = sets.category_counts(by_category)
     facets = {
         "category": sorted(categories.items(), key=lambda item: (-item[1], item[0])),
-        "type": [(t, len(by_type & sets.term("type", t))) for t in TYPES],
+        "type": sets.type_counts(by_type),
     }
     page = max(1, int(request.page))
     per_page = min(max(1, int(request.per_page)), MAX_PER_PAGE)
@@ -563,7 +640,8 @@ def _hit(searcher, sets: DocSets, docnum: int, score: float | None, terms: dict[
 
     return Hit(id=stored["id"], type=stored["type"], db_id=stored["db_id"],
                name=stored.get("name"), name_zh=stored.get("name_zh"),
-               snippet=snippet(searcher.schema, stored, terms, matched), score=float(score or 0.0),
+               snippet=snippet(searcher.schema, stored, terms, matched, sets.cache),
+               score=float(score or 0.0),
                hall=stored.get("hall"), booth=stored.get("booth"),
                category_slug=stored.get("category_slug"))
 

@@ -17,13 +17,14 @@ from array import array
 from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Iterator
+from itertools import accumulate
 
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.query import Query, Term
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
-MAX_CACHED_POSTINGS = 3_000_000  # per open searcher: about 12 bytes each, so ~36 MB at most
+MAX_CACHED_POSTINGS = 4_000_000  # per open searcher: 12 bytes each, so 48 MB at most
 _EMPTY = (array("i"), array("d"))
 
 
@@ -53,7 +54,11 @@ def rank(searcher, cache: dict, leaves: list[Term], selected: set[int], limit: i
             for docnum, score in zip(ids, term_scores, strict=True):
                 if docnum in selected:
                     scores[docnum] = get(docnum, 0.0) + score * boost
-    return heapq.nsmallest(limit, scores.items(), key=lambda item: (-item[1], item[0]))
+    if len(scores) <= limit:
+        return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+    floor = heapq.nlargest(limit, scores.values())[-1]  # the limit-th best score
+    best = [(docnum, score) for docnum, score in scores.items() if score >= floor]
+    return sorted(best, key=lambda item: (-item[1], item[0]))[:limit]
 
 
 def postings(searcher, cache: dict, fieldname: str, text: str) -> tuple[array, array]:
@@ -76,12 +81,15 @@ def postings(searcher, cache: dict, fieldname: str, text: str) -> tuple[array, a
         norms, lengths = _norms(searcher, cache, segment, fieldname) if scorable else (None, None)
         deleted = segment.is_deleted if segment.has_deletions() else None
         for block_ids, weights in _blocks(segment.postings(fieldname, text)):
-            for doc, tf in zip(block_ids, weights, strict=True):
-                if deleted is not None and deleted(doc):
-                    continue
-                ids.append(base + doc)
-                # the expression and its order are Whoosh's bm25(), so the floats are the same
-                scores.append(tf if norms is None else idf * ((tf * k1_plus_1) / (tf + norms[lengths(doc)])))
+            if deleted is not None:
+                kept = [i for i, doc in enumerate(block_ids) if not deleted(doc)]
+                block_ids, weights = [block_ids[i] for i in kept], [weights[i] for i in kept]
+            ids.extend(map(base.__add__, block_ids) if base else block_ids)
+            if norms is None:
+                scores.extend(iter(weights))  # (a float32 array extends a float64 one only item by item)
+            else:  # the expression and its order are Whoosh's bm25(), so the floats are the same
+                scores.extend([idf * ((tf * k1_plus_1) / (tf + norms[lengths(doc)]))
+                               for doc, tf in zip(block_ids, weights, strict=True)])
     size = cache.get("postings_size", 0) + len(ids)
     while store and size > MAX_CACHED_POSTINGS:
         size -= len(store.popitem(last=False)[1][0])
@@ -120,13 +128,20 @@ def _length_bytes(segment, fieldname: str):
 
 
 def _blocks(matcher) -> Iterator[tuple]:
-    """(ids, weights) of a segment's postings, a block at a time, deleted documents included."""
+    """(ids, weights) of a segment's postings, a block at a time, deleted documents included.
+    Whoosh's own blocks are decoded here as W3LeafMatcher does, but the ids with a C-level
+    running sum instead of its delta_decode generator."""
     inner = getattr(matcher, "child", matcher)  # a FilterMatcher hides a segment's deletions
-    if type(inner) is W3LeafMatcher:
+    if type(inner) is W3LeafMatcher and not inner._byteids:
         while inner.is_active():
-            inner._read_ids()
-            inner._read_weights()
-            yield inner._ids, inner._weights
+            inner._read_data()
+            ids, weights = inner._data[0], inner._data[1]
+            count = inner._blocklength
+            if weights is None:
+                weights = array("f", [1.0]) * count
+            elif isinstance(weights, float):
+                weights = array("f", [weights]) * count
+            yield tuple(accumulate(ids)), weights
             inner._next_block()
         return
     ids, weights = [], []

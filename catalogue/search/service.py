@@ -20,7 +20,13 @@ from sqlalchemy.orm import Session
 from catalogue.catalog.errors import CatalogueError
 from catalogue.catalog.queries import get_category
 from catalogue.extensions import db
-from catalogue.search.documents import all_documents, catalogue_words, documents_for
+from catalogue.search.documents import (
+    CategoryPaths,
+    affected,
+    all_documents,
+    catalogue_words,
+    documents_of,
+)
 from catalogue.search.engine import (
     InvalidQuery,
     SearchIndex,
@@ -32,7 +38,8 @@ from catalogue.search.outbox import OutboxEntry
 from catalogue.search.querying import empty_response
 from catalogue.search.searchlog import SearchLog
 
-BATCH = 5000  # outbox rows per index commit
+BATCH = 200_000  # outbox rows per catch-up round (only their ids are held)
+DOCUMENTS_PER_COMMIT = 10_000  # documents per index commit
 GAP_SECONDS = 600  # how long an id skipped by a still-open transaction is watched for
 MAX_GAPS = 10_000
 CHECK_EVERY = 0.5  # seconds between "is the index behind?" checks per process
@@ -89,6 +96,10 @@ class SearchService:
                     return total
 
     def _apply_batch(self) -> tuple[int, bool]:
+        """Apply up to BATCH outbox entries: the documents they touch, DOCUMENTS_PER_COMMIT per
+        Whoosh commit, the last one with the new marker (the earlier ones keep the old marker, so
+        a crash in between only means re-applying them). Touched documents are gathered over the
+        whole batch first, so an import's enterprise rows and exhibit rows index each document once."""
         marker = self.index.marker()
         applied = int(marker.get("applied", 0))
         gaps = {int(k): v for k, v in marker.get("gaps", {}).items()}
@@ -105,15 +116,20 @@ class SearchService:
                 if expired:
                     self.index.apply([], [], {"applied": applied, "gaps": _keep(gaps, expired)})
                 return 0, False
-            upserts, deletes = documents_for(session, [(r.kind, r.record_id, r.enterprise_id) for r in rows])
-        present = {r.id for r in rows}
-        top = max(applied, max(present))
-        # An id below the newest one that is not there yet belongs to a transaction still open
-        # (PostgreSQL hands out ids before commit) or rolled back: watch it for a while.
-        skipped = [i for i in range(applied + 1, top) if i not in present][:MAX_GAPS]
-        gaps = {g: seen for g, seen in gaps.items() if g not in present and g not in expired}
-        gaps.update(dict.fromkeys(skipped, now))
-        self.index.apply(upserts, deletes, {"applied": top, "gaps": {str(g): s for g, s in gaps.items()}})
+            present = {r.id for r in rows}
+            top = max(applied, max(present))
+            # An id below the newest one that is not there yet belongs to a transaction still open
+            # (PostgreSQL hands out ids before commit) or rolled back: watch it for a while.
+            skipped = [i for i in range(applied + 1, top) if i not in present][:MAX_GAPS]
+            gaps = {g: seen for g, seen in gaps.items() if g not in present and g not in expired}
+            gaps.update(dict.fromkeys(skipped, now))
+            done = {"applied": top, "gaps": {str(g): s for g, s in gaps.items()}}
+            exhibit_ids, enterprise_ids = affected(session, [(r.kind, r.record_id, r.enterprise_id) for r in rows])
+            chunks = _chunks(sorted(exhibit_ids), sorted(enterprise_ids), DOCUMENTS_PER_COMMIT)
+            paths = CategoryPaths(session)
+            for number, (exhibits, enterprises) in enumerate(chunks, 1):
+                upserts, deletes = documents_of(session, exhibits, enterprises, paths)
+                self.index.apply(upserts, deletes, done if number == len(chunks) else marker)
         return len(rows), len(rows) == BATCH
 
     def catch_up_if_due(self) -> None:
@@ -258,6 +274,13 @@ class SearchService:
             self.app.logger.exception("Could not rebuild the search index in %s", self.root)
             return False
         return True
+
+
+def _chunks(exhibits: list[int], enterprises: list[int], size: int) -> list[tuple[list[int], list[int]]]:
+    """(exhibit ids, enterprise ids) in chunks of at most size ids in all; at least one chunk."""
+    chunks = [(exhibits[i:i + size], []) for i in range(0, len(exhibits), size)]
+    chunks += [([], enterprises[i:i + size]) for i in range(0, len(enterprises), size)]
+    return chunks or [([], [])]
 
 
 def _keep(gaps: dict[int, float], expired: set[int]) -> dict[str, float]:
