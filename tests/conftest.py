@@ -81,6 +81,9 @@ def make_app(directory, demo: bool = False, **overrides):
 
 
 def close_app(app) -> None:
+    log = app.extensions.get("catalogue_search_log")
+    if log is not None:
+        log.flush()  # before the database goes: buffered search-log rows would otherwise be written at exit
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
