@@ -267,7 +267,8 @@ def main() -> None:
     parser.add_argument("--out", help="results file (default bench/results/<today>.md)")
     args = parser.parse_args()
     began = time.perf_counter()
-    lines = [f"scale benchmark: {args.exhibits:,} exhibits, {args.exhibits // 4:,} enterprises; {search.machine()}"]
+    machine = search.machine()
+    lines = [f"scale benchmark: {args.exhibits:,} exhibits, {args.exhibits // 4:,} enterprises; {machine}"]
     print(lines[0], flush=True)
     queries = corpus.queries(args.queries, args.seed)
     with tempfile.TemporaryDirectory(prefix="bench-run-") as tmp:
@@ -348,7 +349,7 @@ def main() -> None:
         f"`python bench/run.py --exhibits {args.exhibits}` ({(time.perf_counter() - began) / 60:.0f} minutes). "
         f"Corpus: bench/corpus.py, seed {args.seed}: {args.exhibits:,} exhibits, {args.exhibits // 4:,} "
         f"enterprises, {len(queries):,} distinct queries.", "",
-        f"Machine: {search.machine()}.", "",
+        f"Machine: {machine}; load average {os.getloadavg()[0]:.2f} at the end.", "",
         *table, "",
         "## Search and suggest in detail (as bench/search.py prints them)", "", "```", *search_lines, "```", "",
         f"FTS5 baseline: {search.__doc__.split('The baseline is ')[1].strip()}", "",

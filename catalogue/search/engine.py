@@ -186,9 +186,10 @@ class SearchIndex:
     # --- writing ----------------------------------------------------------------------------
 
     def apply(self, upserts: list[dict], deletes: list[str], marker: dict,
-              timeout: float = 30.0) -> None:
+              timeout: float = 30.0, optimize: bool = False) -> None:
         """One commit: replace the upserted documents, delete the ids (an id in both is deleted),
-        and store marker with them. Raises LockError if the write lock is not free in time."""
+        and store marker with them; optimize: merge every segment into one. Raises LockError if
+        the write lock is not free in time."""
         deleted = set(deletes)
         latest = {doc["id"]: doc for doc in upserts if doc["id"] not in deleted}
         for _attempt in range(5):
@@ -216,7 +217,7 @@ class SearchIndex:
             except BaseException:
                 writer.cancel()
                 raise
-            writer.commit()
+            writer.commit(optimize=optimize)
             return
         raise LockError("The index generation kept changing; try again.")
 

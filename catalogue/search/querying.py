@@ -550,9 +550,10 @@ class DocSets:
     def category_counts(self, docs: set[int]) -> Counter:
         """How many of docs are under each category (a document counts for every ancestor):
         one C-level set intersection per category."""
+        if "slugs" not in self.cache:  # merging the segments' word lists costs, so once
+            self.cache["slugs"] = [b.decode("utf-8") for b in self.reader.lexicon("category_slugs")]
         counts = Counter()
-        for btext in self.reader.lexicon("category_slugs"):
-            slug = btext.decode("utf-8")
+        for slug in self.cache["slugs"]:
             count = len(docs & self.term("category_slugs", slug))
             if count:
                 counts[slug] = count

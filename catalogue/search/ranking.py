@@ -70,7 +70,8 @@ def postings(searcher, cache: dict, fieldname: str, text: str) -> tuple[array, a
         store.move_to_end(key)
         return store[key]
     reader = searcher.reader()
-    if key not in reader:
+    if key not in reader:  # remembered too: with several segments the lookup is not cheap
+        store[key] = _EMPTY
         return _EMPTY
     ids, scores = array("i"), array("d")
     scorable = searcher.schema[fieldname].scorable

@@ -129,7 +129,10 @@ class SearchService:
             paths = CategoryPaths(session)
             for number, (exhibits, enterprises) in enumerate(chunks, 1):
                 upserts, deletes = documents_of(session, exhibits, enterprises, paths)
-                self.index.apply(upserts, deletes, done if number == len(chunks) else marker)
+                last = number == len(chunks)
+                # after several commits (an import), merge the segments they left into one: a
+                # search looks every word up in every segment
+                self.index.apply(upserts, deletes, done if last else marker, optimize=last and len(chunks) > 1)
         return len(rows), len(rows) == BATCH
 
     def catch_up_if_due(self) -> None:
