@@ -37,6 +37,11 @@ EXHIBIT_FIELDS = {
     "tags": "tags",
 }
 NAME_ATTRS = {"name", "name_zh"}
+# Enterprise values normalised, then checked, before use: attribute -> (normalise, why it is bad)
+CHECKED = {
+    "credit_code": (normalise_credit_code, credit_code_problem),
+    "website": (normalise_website, website_problem),
+}
 Ref = int | str  # an existing id, or "new:<n>" for a record this import creates
 
 
@@ -214,15 +219,10 @@ class Planner:
             text = row.values.get(source, "")
             if not text:
                 continue
-            if attr == "credit_code":
-                text = normalise_credit_code(text)
-                reason = credit_code_problem(text)
-                if reason:
-                    self.problem(row, source, f"'{text}' {reason}")
-                    continue
-            elif attr == "website":
-                text = normalise_website(text)
-                reason = website_problem(text)
+            if attr in CHECKED:
+                normalise, problem_of = CHECKED[attr]
+                text = normalise(text)
+                reason = problem_of(text)
                 if reason:
                     self.problem(row, source, f"'{text}' {reason}")
                     continue
