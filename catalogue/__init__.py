@@ -36,32 +36,30 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
 
-    from catalogue import errors, i18n, security, web
+    from catalogue import i18n, security, web
     from catalogue.api.views import bp as api_bp
     from catalogue.catalog import models  # noqa: F401  (registers the tables)
-    from catalogue.catalog.views import bp as catalog_bp
     from catalogue.cli import register_commands
     from catalogue.organizer import auth as organizer_auth
+    from catalogue.organizer import editing, imports
     from catalogue.organizer import models as organizer_models  # noqa: F401  (registers the table)
     from catalogue.organizer.views import bp as organizer_bp
     from catalogue.search import outbox, searchlog  # noqa: F401  (tables and session events)
+    from catalogue.search.views import bp as search_bp
+    from catalogue.visit.pages import bp as pages_bp
     from catalogue.visit.views import bp as visit_bp
 
     web.init_app(app)
     i18n.init_app(app)
-    app.register_blueprint(catalog_bp)
+    app.register_blueprint(pages_bp)
+    app.register_blueprint(search_bp)
     app.register_blueprint(visit_bp)
     app.register_blueprint(api_bp)
     organizer_auth.init_app(app)
     app.register_blueprint(organizer_bp)
-    from catalogue.catalog import editing, images
-    from catalogue.imports import views as import_views
-
     app.register_blueprint(editing.bp)
-    app.register_blueprint(images.bp)
-    app.register_blueprint(import_views.bp)
+    app.register_blueprint(imports.bp)
     security.init_app(app)
-    errors.init_app(app)
     register_commands(app)
 
     from catalogue.bootstrap import prepare_database

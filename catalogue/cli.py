@@ -158,7 +158,7 @@ def check_index_command() -> None:
 @click.option("--limit", default=10, show_default=True, help="How many results.")
 def search_command(query: str, kind: str | None, category: str | None, limit: int) -> None:
     """Search the catalogue as a visitor would."""
-    from catalogue.catalog.errors import CatalogueError
+    from catalogue.errors import CatalogueError
     from catalogue.search.service import search_request, search_service
 
     try:

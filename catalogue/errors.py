@@ -1,40 +1,29 @@
-"""One place that turns errors into pages or into the JSON error envelope."""
-
-from __future__ import annotations
-
-from flask import Flask, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException, InternalServerError
-
-from catalogue.catalog.errors import CatalogueError
+"""Domain errors raised by catalogue operations and queries."""
 
 
-def wants_json() -> bool:
-    return request.path.startswith("/api/")
+class CatalogueError(Exception):
+    """A request the catalogue cannot carry out; the message is for the user."""
+
+    code = "invalid_request"
+    status = 400
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
 
 
-def envelope(code: str, message: str, status: int, headers: dict | None = None):
-    return jsonify({"error": {"code": code, "message": message}}), status, headers or {}
+class NotFound(CatalogueError):
+    code = "not_found"
+    status = 404
 
 
-def init_app(app: Flask) -> None:
-    @app.errorhandler(CatalogueError)
-    def catalogue_error(error: CatalogueError):
-        if wants_json():
-            return envelope(error.code, error.message, error.status)
-        return render_template("errors/error.html", status=error.status, message=error.message), error.status
+class InvalidParameter(CatalogueError):
+    """A query parameter that is malformed or out of its documented range."""
 
-    @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException):
-        code = (error.name or "error").lower().replace(" ", "_")
-        if wants_json():
-            headers = {k: v for k, v in error.get_headers() if k.lower() == "allow"}
-            return envelope(code, error.description or error.name, error.code or 500, headers)
-        return (
-            render_template("errors/error.html", status=error.code, message=error.description),
-            error.code,
-        )
+    code = "invalid_parameter"
+    status = 400
 
-    @app.errorhandler(Exception)
-    def unexpected_error(error: Exception):
-        app.logger.exception("Unhandled error on %s", request.path)
-        return http_error(InternalServerError())
+
+class InvalidValue(CatalogueError):
+    code = "invalid_value"
+    status = 400

@@ -16,8 +16,8 @@ from catalogue.api.serialise import (
     search_json,
 )
 from catalogue.catalog import queries
-from catalogue.catalog.errors import InvalidParameter
 from catalogue.catalog.queries import categories_by_slug
+from catalogue.errors import InvalidParameter
 from catalogue.search.service import MAX_QUERY, InvalidSearch, search_request, search_service
 
 bp = Blueprint("api", __name__, url_prefix="/api")

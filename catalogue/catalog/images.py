@@ -9,10 +9,10 @@ import uuid
 import warnings
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, send_from_directory
+from flask import current_app
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from catalogue.catalog.errors import CatalogueError
+from catalogue.errors import CatalogueError
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_SIDE = 4096
@@ -23,7 +23,6 @@ STORED_NAME = re.compile(r"^[0-9a-f]{32}\.(png|jpg)$")
 MEDIA_TYPES = {"png": "image/png", "jpg": "image/jpeg"}
 _MARKUP = (b"<svg", b"<?xml", b"<!doctype", b"<html", b"<!--")
 
-bp = Blueprint("images", __name__)
 
 
 class InvalidImage(CatalogueError):
@@ -101,15 +100,3 @@ def remove_image(name: str | None) -> None:
     """Delete a stored image (after the commit that stopped using it); unknown names are ignored."""
     if name and STORED_NAME.match(name):
         (image_directory() / name).unlink(missing_ok=True)
-
-
-@bp.get("/images/<name>")
-def image(name: str):
-    """A stored image, with its own media type and no sniffing."""
-    if not STORED_NAME.match(name):
-        abort(404)
-    response = send_from_directory(image_directory(), name, mimetype=MEDIA_TYPES[name.rsplit(".", 1)[1]],
-                                   max_age=365 * 24 * 3600)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from sqlalchemy import func, or_, select
 
-from catalogue.catalog.errors import CatalogueError
 from catalogue.catalog.models import Category, Enterprise, Exhibit
 from catalogue.catalog.rules import (
     credit_code_problem,
@@ -15,6 +14,7 @@ from catalogue.catalog.rules import (
     split_tags,
     website_problem,
 )
+from catalogue.errors import CatalogueError
 from catalogue.extensions import db
 
 ENTERPRISE_ATTRS = ("name", "name_zh", "credit_code", "hall", "booth", "website", "description",

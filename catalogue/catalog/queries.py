@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import String, case, cast, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from catalogue.catalog.errors import NotFound
 from catalogue.catalog.models import Category, Enterprise, Exhibit
+from catalogue.errors import NotFound
 from catalogue.extensions import db
 
 

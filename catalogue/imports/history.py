@@ -12,8 +12,8 @@ from flask import current_app
 from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, func, select, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from catalogue.catalog.errors import CatalogueError
 from catalogue.catalog.models import Category, Enterprise, Exhibit, utcnow
+from catalogue.errors import CatalogueError
 from catalogue.extensions import db
 from catalogue.imports.apply import ImportResult
 from catalogue.imports.plan import ENTERPRISE_FIELDS, EXHIBIT_FIELDS

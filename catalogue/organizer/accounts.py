@@ -9,8 +9,8 @@ from functools import cache
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from catalogue.catalog.errors import CatalogueError
 from catalogue.catalog.models import utcnow
+from catalogue.errors import CatalogueError
 from catalogue.extensions import db
 from catalogue.organizer.models import ROLES, Organizer, normalise_email
 

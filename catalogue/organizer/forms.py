@@ -1,11 +1,21 @@
-"""The organizer console's forms; every one carries a CSRF token (Flask-WTF)."""
+"""The organizer console's forms: accounts, enterprises, exhibits, categories and imports; every one
+carries a CSRF token (Flask-WTF). The forms check shapes (lengths, choices); the catalogue's rules are
+checked by catalog/operations.py."""
 
 from __future__ import annotations
 
 from flask import g
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField
-from wtforms.validators import AnyOf, EqualTo, InputRequired, Length
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import AnyOf, EqualTo, InputRequired, Length, Optional
 
 from catalogue.organizer.accounts import MAX_PASSWORD, MIN_PASSWORD
 from catalogue.organizer.models import ROLES
@@ -55,3 +65,74 @@ class RoleForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     """A button that changes something: only the CSRF token."""
+
+
+NONE = 0  # the "no category" / "top level" choice of a select
+
+DESCRIPTION = [Optional(), Length(max=20_000)]
+
+
+def _text(limit: int) -> list:
+    return [Optional(), Length(max=limit)]
+
+
+class EnterpriseForm(FlaskForm):
+    name = StringField("Name (English)", _text(300))
+    name_zh = StringField("Name (Chinese)", _text(300))
+    credit_code = StringField("Unified social credit code", _text(40))
+    hall = StringField("Hall", _text(50))
+    booth = StringField("Booth", _text(50))
+    website = StringField("Website", _text(500))
+    description = TextAreaField("Description (English)", DESCRIPTION)
+    description_zh = TextAreaField("Description (Chinese)", DESCRIPTION)
+    logo = FileField("Logo (PNG, JPEG, GIF or WebP; at most 5 MiB and 4096×4096 pixels)")
+    remove_logo = BooleanField("Remove the logo")
+
+    TEXT = ("name", "name_zh", "credit_code", "hall", "booth", "website", "description", "description_zh")
+
+
+class ExhibitForm(FlaskForm):
+    enterprise_id = SelectField("Enterprise", coerce=int)
+    exhibit_code = StringField("Exhibit code", _text(100))
+    name = StringField("Name (English)", _text(300))
+    name_zh = StringField("Name (Chinese)", _text(300))
+    category_id = SelectField("Category", coerce=int, default=NONE)
+    description = TextAreaField("Description (English)", DESCRIPTION)
+    description_zh = TextAreaField("Description (Chinese)", DESCRIPTION)
+    tags = StringField("Tags (separated by commas)", _text(2000))
+    image = FileField("Image (PNG, JPEG, GIF or WebP; at most 5 MiB and 4096×4096 pixels)")
+    remove_image = BooleanField("Remove the image")
+
+    TEXT = ("enterprise_id", "exhibit_code", "name", "name_zh", "category_id", "description",
+            "description_zh", "tags")
+
+
+class CategoryForm(FlaskForm):
+    name = StringField("Name (English)", _text(200))
+    name_zh = StringField("Name (Chinese)", _text(200))
+    slug = StringField("Address (slug; made from the name when left blank)", _text(100))
+    parent_id = SelectField("Parent category", coerce=int, default=NONE)
+
+    TEXT = ("name", "name_zh", "slug", "parent_id")
+
+
+class MoveExhibitsForm(FlaskForm):
+    target_id = SelectField("Move all its exhibits to", coerce=int, default=NONE)
+
+
+class UploadForm(FlaskForm):
+    file = FileField("Exhibitor list (CSV, XLSX or JSON)", [FileRequired("Choose a file to upload.")])
+
+
+class ConfirmImportForm(FlaskForm):
+    checksum = HiddenField()
+    filename = HiddenField()
+
+
+def form_values(form: FlaskForm) -> dict:
+    """The form's text fields as operation values; the 'none' choice becomes None."""
+    values = {name: form[name].data for name in form.TEXT}
+    for name, value in values.items():
+        if name.endswith("_id") and value == NONE:
+            values[name] = None
+    return values

@@ -17,8 +17,8 @@ from flask import Flask, current_app
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from catalogue.catalog.errors import CatalogueError
 from catalogue.catalog.queries import get_category
+from catalogue.errors import CatalogueError
 from catalogue.extensions import db
 from catalogue.search.documents import (
     CategoryPaths,

@@ -18,12 +18,13 @@ from flask import (
 from flask_babel import gettext as _
 
 from catalogue.catalog import queries
-from catalogue.catalog.errors import CatalogueError, NotFound
-from catalogue.catalog.views import MAX_ID, text_arg
+from catalogue.catalog.models import MAX_ID
+from catalogue.errors import CatalogueError, NotFound
 from catalogue.visit import halls as hall_maps
 from catalogue.visit import plan as plans
 from catalogue.visit import qr
 from catalogue.visit import queries as visit_queries
+from catalogue.web import text_arg
 
 bp = Blueprint("visit", __name__)
 

@@ -17,8 +17,6 @@ from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from catalogue.catalog.forms import ButtonForm, ConfirmImportForm, UploadForm
-from catalogue.catalog.views import page_arg
 from catalogue.extensions import db
 from catalogue.imports import uploads
 from catalogue.imports.apply import import_data, limits_from
@@ -33,6 +31,8 @@ from catalogue.imports.history import (
 )
 from catalogue.imports.read import UnreadableFile
 from catalogue.organizer.auth import admin_required, current_organizer, editor_required
+from catalogue.organizer.forms import ActionForm, ConfirmImportForm, UploadForm
+from catalogue.web import page_arg
 
 bp = Blueprint("imports", __name__, url_prefix="/organizer/imports")
 
@@ -50,21 +50,21 @@ def too_large(_error=None):
 @editor_required
 def history():
     batches = db.session.scalars(select(ImportBatch).order_by(ImportBatch.id.desc()).limit(200)).all()
-    return render_template("imports/history.html", batches=batches, latest=latest_batch(), form=ButtonForm())
+    return render_template("imports/history.html", batches=batches, latest=latest_batch(), form=ActionForm())
 
 
 @bp.get("/<int:batch_id>")
 @editor_required
 def batch(batch_id: int):
     found = db.get_or_404(ImportBatch, batch_id)
-    return render_template("imports/batch.html", batch=found, latest=latest_batch(), form=ButtonForm())
+    return render_template("imports/batch.html", batch=found, latest=latest_batch(), form=ActionForm())
 
 
 @bp.post("/<int:batch_id>/undo")
 @admin_required
 def undo(batch_id: int):
     found = db.get_or_404(ImportBatch, batch_id)
-    if not ButtonForm().validate_on_submit():
+    if not ActionForm().validate_on_submit():
         abort(400, "The form expired; please try again.")
     with exclusive_import():
         try:

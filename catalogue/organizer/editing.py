@@ -7,21 +7,21 @@ from sqlalchemy import func, or_, select
 from werkzeug.datastructures import FileStorage
 
 from catalogue.catalog import operations
-from catalogue.catalog.forms import (
+from catalogue.catalog.images import InvalidImage, remove_image, store_image
+from catalogue.catalog.models import Category, Enterprise, Exhibit
+from catalogue.catalog.queries import category_tree
+from catalogue.extensions import db
+from catalogue.organizer.auth import editor_required
+from catalogue.organizer.forms import (
     NONE,
-    ButtonForm,
+    ActionForm,
     CategoryForm,
     EnterpriseForm,
     ExhibitForm,
     MoveExhibitsForm,
     form_values,
 )
-from catalogue.catalog.images import InvalidImage, remove_image, store_image
-from catalogue.catalog.models import Category, Enterprise, Exhibit
-from catalogue.catalog.queries import category_tree
-from catalogue.catalog.views import page_arg
-from catalogue.extensions import db
-from catalogue.organizer.auth import editor_required
+from catalogue.web import page_arg
 
 bp = Blueprint("editing", __name__, url_prefix="/organizer")
 
@@ -78,7 +78,7 @@ def delete_exhibit(record_id: int):
 def _delete(kind: str, record_id: int):
     model = KINDS[kind][0]
     record = db.get_or_404(model, record_id)
-    if not ButtonForm().validate_on_submit():
+    if not ActionForm().validate_on_submit():
         abort(400, "The form expired; please try again.")
     images = [record.logo, *(x.image for x in record.exhibits)] if kind == "enterprise" else [record.image]
     label = record.name or record.name_zh
@@ -145,7 +145,7 @@ def move_exhibits(category_id: int):
 @editor_required
 def delete_category(category_id: int):
     record = db.get_or_404(Category, category_id)
-    if not ButtonForm().validate_on_submit():
+    if not ActionForm().validate_on_submit():
         abort(400, "The form expired; please try again.")
     label = record.name or record.name_zh
     try:
@@ -191,7 +191,7 @@ def _list(kind: str, query):
     items = db.session.scalars(query.limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
     pages = max(1, -(-total // PER_PAGE))
     return render_template(f"editing/{kind}s.html", items=items, total=total, page=page, pages=pages,
-                           q=request.args.get("q", ""), delete_form=ButtonForm())
+                           q=request.args.get("q", ""), delete_form=ActionForm())
 
 
 def _edit(kind: str, record_id: int | None):
@@ -224,7 +224,7 @@ def _edit(kind: str, record_id: int | None):
             flash(f"Saved the {kind} '{saved.name or saved.name_zh}'.")
             return redirect(url_for(f"editing.{kind}", record_id=saved.id))
     status = 400 if form.errors else 200
-    return render_template(f"editing/{kind}.html", form=form, record=record, delete_form=ButtonForm()), status
+    return render_template(f"editing/{kind}.html", form=form, record=record, delete_form=ActionForm()), status
 
 
 def _exhibit_choices(form: ExhibitForm, record: Exhibit | None) -> None:
@@ -269,7 +269,7 @@ def _category_page(form: CategoryForm, record: Category | None, refusal: str | N
             "children": db.session.scalar(select(func.count()).where(Category.parent_id == record.id)),
         }
     return render_template("editing/category.html", form=form, record=record, move_form=move_form,
-                           counts=counts, refusal=refusal, delete_form=ButtonForm())
+                           counts=counts, refusal=refusal, delete_form=ActionForm())
 
 
 def _show_errors(form, invalid: operations.InvalidRecord) -> None:

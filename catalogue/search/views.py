@@ -1,0 +1,31 @@
+"""The visitor's search page (/search): the search service's answer, rendered with the records."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+
+from catalogue.catalog import queries
+from catalogue.search.service import MAX_QUERY, search_request, search_service
+from catalogue.web import page_arg, per_page
+
+bp = Blueprint("search", __name__)
+
+
+@bp.get("/search")
+def search():
+    args = request.args.to_dict()
+    args["q"] = args.get("q", "")[:MAX_QUERY]  # the page shortens an over-long query; the API refuses it
+    request_ = search_request(args, page_arg(), per_page())
+    response = search_service().search(request_) if request_.text.strip() else None
+    hits = queries.records_for_hits(response.hits) if response else []
+    return render_template(
+        "catalog/search.html",
+        query=request_.text,
+        kind=request_.type,
+        response=response,
+        hits=hits,
+        page=queries.Page(hits, response.total if response else 0, request_.page, request_.per_page),
+        category=queries.get_category(request_.category) if request_.category else None,
+        categories=queries.categories_by_slug() if response else {},
+        tree=queries.category_tree(),
+    )
