@@ -41,7 +41,7 @@ def load_demo_command() -> None:
 def import_command(path: Path, dry_run: bool) -> None:
     """Import an exhibitor list (CSV, XLSX or JSON); all or nothing."""
     from catalogue.imports.apply import import_data, limits_from
-    from catalogue.imports.read import UnreadableFile
+    from catalogue.imports.sheet import UnreadableFile
 
     try:
         data = path.read_bytes()

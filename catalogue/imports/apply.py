@@ -20,7 +20,8 @@ from catalogue.imports.plan import (
     Snapshot,
     plan_import,
 )
-from catalogue.imports.read import Limits, Sheet, read_table
+from catalogue.imports.read import read_table
+from catalogue.imports.sheet import Limits, Sheet
 
 CHUNK = 500  # ids per IN (...) clause, well under every database's parameter limit
 Progress = Callable[[int, int], None]  # (exhibits done, exhibits in all)

@@ -16,7 +16,7 @@ from catalogue.catalog.rules import (
     website_problem,
 )
 from catalogue.imports.categories import CategoryResolver, KnownCategory, NewCategory
-from catalogue.imports.read import Problem, Sheet, SourceRow
+from catalogue.imports.sheet import Problem, Sheet, SourceRow
 
 ENTERPRISE_FIELDS = {
     "enterprise_name": "name",

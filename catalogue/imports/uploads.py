@@ -24,7 +24,8 @@ from catalogue.catalog.models import utcnow
 from catalogue.extensions import db
 from catalogue.imports.apply import limits_from, take_snapshot
 from catalogue.imports.plan import Plan, plan_import
-from catalogue.imports.read import UnreadableFile, read_table
+from catalogue.imports.read import read_table
+from catalogue.imports.sheet import UnreadableFile
 
 CHECKSUM = re.compile(r"^[0-9a-f]{64}$")
 PREVIEW_ID = re.compile(r"^[0-9a-f]{32}$")

@@ -29,7 +29,7 @@ from catalogue.imports.history import (
     record_batch,
     undo_batch,
 )
-from catalogue.imports.read import UnreadableFile
+from catalogue.imports.sheet import UnreadableFile
 from catalogue.organizer.auth import admin_required, current_organizer, editor_required
 from catalogue.organizer.forms import ActionForm, ConfirmImportForm, UploadForm
 from catalogue.web import page_arg

@@ -1,0 +1,139 @@
+"""Read text exhibitor lists: CSV (UTF-8 with or without BOM, GBK/GB18030; comma, tab or semicolon)
+and JSON (an array of objects whose keys are headers)."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+from collections.abc import Sequence
+
+from catalogue.imports.headers import match_header
+from catalogue.imports.sheet import (
+    EXPECTED_HEADERS,
+    SURROGATE,
+    Limits,
+    Rows,
+    Sheet,
+    UnreadableFile,
+    build_sheet,
+    find_header,
+    no_header,
+    quote,
+    to_text,
+    trim,
+)
+
+
+def read_csv(data: bytes, limits: Limits) -> Sheet:
+    """Decode, sniff the delimiter, find the header row and read the records."""
+    text, encoding = _decode(data)
+    first_seen: Sequence[str] | None = None
+    for delimiter in _delimiter_order(text):
+        rows = _csv_rows(text, delimiter)
+        header, first = find_header(rows)
+        if first_seen is None:
+            first_seen = first
+        if header is not None:
+            return build_sheet(header[0], header[1], rows, limits, encoding)
+    raise no_header(first_seen)
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    """Decode strictly as UTF-8 (with or without BOM), then GB18030; refuse anything else."""
+    bom = data.startswith(codecs.BOM_UTF8)
+    failures: list[tuple[int, int]] = []
+    for encoding in ("utf-8-sig" if bom else "utf-8", "gb18030"):
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError as error:
+            offset = error.start + (len(codecs.BOM_UTF8) if encoding == "utf-8-sig" else 0)
+            failures.append((offset, data[offset] if offset < len(data) else 0))
+    offset, byte = max(failures)
+    line = data.count(b"\n", 0, offset) + 1
+    raise UnreadableFile(
+        "The file is not UTF-8, GBK or GB18030 text "
+        f"(first undecodable byte 0x{byte:02X} at offset {offset}, line {line}); save it as UTF-8 CSV"
+    )
+
+
+def _delimiter_order(text: str) -> tuple[str, ...]:
+    """Comma first, unless the first delimited line has no comma but a tab or semicolon."""
+    for line in io.StringIO(text[:65536]):
+        if "," in line:
+            break
+        if "\t" in line:
+            return ("\t", ",", ";")
+        if ";" in line:
+            return (";", ",", "\t")
+    return (",", "\t", ";")
+
+
+def _csv_rows(text: str, delimiter: str) -> Rows:
+    """Yield (record number, cells); a quoted multi-line cell is still one record."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    number = 0
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise UnreadableFile(f"The CSV file is malformed at line {reader.line_num}: {_csv_reason(error)}") from error
+        number += 1
+        yield number, trim(cells, number)
+
+
+def _csv_reason(error: csv.Error) -> str:
+    """Phrase a csv module error for a person."""
+    text = str(error)
+    if "field larger than field limit" in text:
+        return f"a cell is longer than {csv.field_size_limit():,} characters"
+    return text
+
+
+def read_json(data: bytes, limits: Limits) -> Sheet:
+    """Read a JSON array of objects (or {"rows": [...]}) whose keys are headers."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise UnreadableFile(f"The JSON file is not UTF-8 text (offset {error.start})") from error
+    try:
+        document = json.loads(text)
+    except RecursionError as error:
+        raise UnreadableFile("The JSON file is nested too deeply") from error
+    except ValueError as error:
+        raise UnreadableFile(f"The file is not valid JSON ({error})") from error
+    items = document.get("rows") if isinstance(document, dict) else document
+    if not isinstance(items, list):
+        raise UnreadableFile('The JSON file must be an array of objects, or an object with a "rows" array')
+    keys: dict[str, None] = {}
+    for position, item in enumerate(items, start=1):
+        if not isinstance(item, dict):
+            raise UnreadableFile(f"Item {position} of the JSON rows is not an object")
+        keys.update(dict.fromkeys(item))
+    if not keys:
+        raise UnreadableFile("The JSON file contains no rows")
+    headers = trim([SURROGATE.sub("\ufffd", key) for key in keys], 1)
+    if not any(match_header(header) for header in headers):
+        found = ", ".join(quote(header) for header in headers[:10])
+        raise UnreadableFile(f"No JSON key is a known header (found {found}); expected keys such as {EXPECTED_HEADERS}")
+    rows = _json_rows(items, list(keys)[: len(headers)])
+    return build_sheet(1, headers, rows, limits, None, repair_cells=True)
+
+
+def _json_rows(items: list[dict[str, object]], keys: list[str]) -> Rows:
+    """Yield (row number, cells) with item k as row k + 1 (the header is row 1)."""
+    for position, item in enumerate(items, start=1):
+        number = position + 1
+        yield number, [_json_text(item.get(key), number, key) for key in keys]
+
+
+def _json_text(value: object, number: int, key: str) -> str:
+    """Render a JSON value as text: strings, numbers, booleans, null; lists of those are joined."""
+    if isinstance(value, list) and all(not isinstance(v, list | dict) for v in value):
+        return ", ".join(to_text(v) for v in value if v is not None)
+    if isinstance(value, list | dict):
+        raise UnreadableFile(f"Row {number}, key {quote(key)}: a nested JSON object is not allowed")
+    return to_text(value)

@@ -1,0 +1,192 @@
+"""Read the first worksheet of an XLSX workbook: the archive checked against zip bombs first, then
+openpyxl in read-only mode (formulas kept as text, never run)."""
+
+from __future__ import annotations
+
+import copy
+import io
+import re
+import warnings
+import zipfile
+from typing import Any
+
+import defusedxml  # noqa: F401  (openpyxl parses XML safely only when defusedxml is installed)
+import openpyxl
+from openpyxl.worksheet.formula import ArrayFormula
+
+from catalogue.imports.sheet import (
+    MIB,
+    Limits,
+    Rows,
+    Sheet,
+    UnreadableFile,
+    build_sheet,
+    find_header,
+    no_header,
+    size_text,
+    to_text,
+    trim,
+    why,
+)
+
+if not openpyxl.DEFUSEDXML:
+    raise ImportError("openpyxl is not using defusedxml; install it and unset OPENPYXL_DEFUSEDXML")
+
+XLSX_MAX_MEMBERS = 10_000
+XLSX_MAX_UNCOMPRESSED = 256 * MIB
+XLSX_MAX_RATIO = 200
+XLSX_RATIO_MIN_BYTES = 1 * MIB
+_CHUNK = 64 * 1024
+_OOXML_ESCAPE = re.compile("_x([0-9A-Fa-f]{4})_")
+
+
+def read_xlsx(data: bytes, limits: Limits) -> Sheet:
+    """Check the archive, then read the first worksheet with openpyxl (read-only, no formulas run)."""
+    _check_zip(data)
+    with warnings.catch_warnings():
+        # openpyxl warns about features it drops (extensions, default styles); irrelevant here.
+        warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
+        try:
+            workbook = openpyxl.load_workbook(
+                io.BytesIO(data), read_only=True, data_only=False, keep_links=False
+            )
+        except Exception as error:  # openpyxl raises many types on damaged workbooks
+            raise UnreadableFile(f"The Excel workbook could not be opened ({why(error)})") from error
+        try:
+            if not workbook.worksheets:
+                raise UnreadableFile("The Excel workbook has no worksheet")
+            rows = _guarded(_xlsx_rows(workbook.worksheets[0]))
+            header, first = find_header(rows)
+            if header is None:
+                raise no_header(first)
+            return build_sheet(header[0], header[1], rows, limits, None)
+        finally:
+            workbook.close()
+
+
+def _check_zip(data: bytes) -> None:
+    """Refuse archives that are not workbooks or that unpack too far (zip bombs, lying sizes)."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except Exception as error:  # zipfile raises many types on crafted archives
+        raise UnreadableFile(f"The file looks like a ZIP/Excel file but is damaged ({why(error)})") from error
+    with archive:
+        infos = archive.infolist()
+        if len(infos) > XLSX_MAX_MEMBERS:
+            raise UnreadableFile(
+                f"The workbook has {len(infos):,} parts; the limit is {XLSX_MAX_MEMBERS:,}"
+            )
+        names = {info.filename.lower() for info in infos}
+        if "xl/workbook.xml" not in names:
+            raise UnreadableFile(_not_workbook_message(names))
+        declared = sum(info.file_size for info in infos)
+        if declared > XLSX_MAX_UNCOMPRESSED:
+            raise UnreadableFile(
+                f"The workbook unpacks to {size_text(declared)}; the limit is {size_text(XLSX_MAX_UNCOMPRESSED)}"
+            )
+        for info in infos:
+            _check_member(info)
+        total = 0
+        for info in infos:
+            total = _drain(archive, info, total)
+
+
+def _not_workbook_message(names: set[str]) -> str:
+    """Name a ZIP that is some other document."""
+    if "word/document.xml" in names:
+        return "This is a Word document (.docx), not an Excel workbook"
+    if "ppt/presentation.xml" in names:
+        return "This is a PowerPoint presentation (.pptx), not an Excel workbook"
+    if "mimetype" in names and "content.xml" in names:
+        return "This is an OpenDocument file (.ods/.odt), not an Excel workbook; save it as .xlsx or CSV"
+    return "This is a ZIP archive but not an Excel workbook"
+
+
+def _check_member(info: zipfile.ZipInfo) -> None:
+    """Refuse a member with an unusual compression method or a bomb-like compression ratio."""
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        raise UnreadableFile(f"The workbook part {info.filename!r} uses an unsupported compression method")
+    ratio = info.file_size / max(info.compress_size, 1)
+    if info.file_size > XLSX_RATIO_MIN_BYTES and ratio > XLSX_MAX_RATIO:
+        raise UnreadableFile(
+            f"The workbook part {info.filename!r} is compressed {ratio:,.0f} times "
+            f"(the limit is {XLSX_MAX_RATIO}); it looks like a zip bomb"
+        )
+
+
+def _drain(archive: zipfile.ZipFile, info: zipfile.ZipInfo, total: int) -> int:
+    """Decompress one member in chunks, refusing it past its declared size or the total cap."""
+    probe = copy.copy(info)
+    # Let zipfile read past the declared size, so a lying size shows up in our count.
+    probe.file_size = info.file_size + 2 * _CHUNK
+    produced = 0
+    try:
+        with archive.open(probe) as member:
+            while chunk := member.read(_CHUNK):
+                produced += len(chunk)
+                total += len(chunk)
+                if produced > info.file_size:
+                    raise UnreadableFile(
+                        f"The workbook part {info.filename!r} unpacks to more than its declared "
+                        "size; the file is damaged or malicious"
+                    )
+                if total > XLSX_MAX_UNCOMPRESSED:
+                    raise UnreadableFile(
+                        f"The workbook unpacks to more than {size_text(XLSX_MAX_UNCOMPRESSED)}"
+                    )
+    except UnreadableFile:
+        raise
+    except Exception as error:  # bad CRC, encrypted member, corrupt deflate stream, ...
+        raise UnreadableFile(
+            f"The workbook part {info.filename!r} is damaged ({why(error)})"
+        ) from error
+    return total
+
+
+def _xlsx_rows(worksheet: Any) -> Rows:
+    """Yield (row number, cells as text) of a read-only worksheet, ignoring its stated size."""
+    worksheet.reset_dimensions()  # a wrong stored size would otherwise drop or invent rows
+    for number, cells in enumerate(worksheet.iter_rows(), start=1):
+        values = tuple(_shown_value(cell) for cell in cells)
+        yield number, [_ooxml_unescape(_cell_text(value)) for value in trim(values, number)]
+
+
+def _shown_value(cell: Any) -> object:
+    """A cell's value; a whole number formatted with leading zeros (format "000") as Excel shows it."""
+    value = cell.value
+    if isinstance(value, int | float) and not isinstance(value, bool) and float(value).is_integer():
+        pattern = getattr(cell, "number_format", "") or ""
+        if _ZERO_PADDED.fullmatch(pattern) and value >= 0:
+            return str(int(value)).zfill(len(pattern))
+    return value
+
+
+_ZERO_PADDED = re.compile(r"0+")
+
+
+def _ooxml_unescape(text: str) -> str:
+    """Decode Excel's _xHHHH_ escapes (e.g. _x000D_ for a carriage return), as Excel shows them."""
+    if "_x" not in text:
+        return text
+    return _OOXML_ESCAPE.sub(lambda match: chr(int(match.group(1), 16)), text)
+
+
+def _guarded(rows: Rows) -> Rows:
+    """Pass rows through, turning any reader error into UnreadableFile."""
+    while True:
+        try:
+            item = next(rows)
+        except StopIteration:
+            return
+        except UnreadableFile:
+            raise
+        except Exception as error:  # openpyxl raises many types on damaged worksheets
+            raise UnreadableFile(f"The worksheet could not be read ({why(error)})") from error
+        yield item
+
+
+def _cell_text(value: object) -> str:
+    """A worksheet value as text; an array formula as its "{=...}" text."""
+    if isinstance(value, ArrayFormula):
+        return value.text or ""
+    return to_text(value)
