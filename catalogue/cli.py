@@ -159,7 +159,8 @@ def check_index_command() -> None:
 def search_command(query: str, kind: str | None, category: str | None, limit: int) -> None:
     """Search the catalogue as a visitor would."""
     from catalogue.errors import CatalogueError
-    from catalogue.search.service import search_request, search_service
+    from catalogue.search.request import search_request
+    from catalogue.search.service import search_service
 
     try:
         request = search_request({"q": query, "type": kind, "category": category}, per_page=limit)

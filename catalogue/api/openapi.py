@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from catalogue.catalog.models import MAX_ID  # larger ids are simply not found
+from catalogue.search.request import MAX_QUERY_CHARS, TYPES
 
 JSON = dict[str, Any]
 
@@ -117,7 +118,7 @@ def _schemas() -> JSON:
         "SearchHit": _object(
             "One search result.",
             {
-                "type": {"type": "string", "enum": ["exhibit", "enterprise"]},
+                "type": {"type": "string", "enum": list(TYPES)},
                 "id": {"type": "integer"},
                 "name": TEXT,
                 "name_zh": TEXT,
@@ -169,7 +170,7 @@ def _schemas() -> JSON:
                         "A name that starts with, or whose pinyin starts with, the prefix.",
                         {
                             "text": {"type": "string"},
-                            "type": {"type": "string", "enum": ["exhibit", "enterprise"]},
+                            "type": {"type": "string", "enum": list(TYPES)},
                             "id": {"type": "integer"},
                             "url": URL,
                         },
@@ -232,11 +233,11 @@ def _parameters(per_page: int, max_per_page: int) -> JSON:
         "hall": query("hall", "A hall, as the enterprises list it (e.g. N1).", {"type": "string"}),
         "q": query(
             "q",
-            "What to search for, in English, Chinese, pinyin or mixed; at most 500 characters.",
-            {"type": "string", "maxLength": 500},
+            f"What to search for, in English, Chinese, pinyin or mixed; at most {MAX_QUERY_CHARS} characters.",
+            {"type": "string", "maxLength": MAX_QUERY_CHARS},
         ),
         "type": query(
-            "type", "Only exhibits or only enterprises.", {"type": "string", "enum": ["exhibit", "enterprise"]}
+            "type", "Only exhibits or only enterprises.", {"type": "string", "enum": list(TYPES)}
         ),
         "page": query(
             "page",

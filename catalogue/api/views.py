@@ -18,7 +18,8 @@ from catalogue.api.serialise import (
 from catalogue.catalog import queries
 from catalogue.catalog.queries import categories_by_slug
 from catalogue.errors import InvalidParameter
-from catalogue.search.service import MAX_QUERY, InvalidSearch, search_request, search_service
+from catalogue.search.request import check_limits, search_request
+from catalogue.search.service import search_service
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -69,8 +70,7 @@ def search():
 @bp.get("/v1/suggest")
 def suggest():
     prefix = _text("q") or ""
-    if len(prefix) > MAX_QUERY:  # the limit the document states for q, as /search enforces it
-        raise InvalidSearch(f"The query is {len(prefix)} characters long; the limit is {MAX_QUERY}.")
+    check_limits(prefix, None)  # the limit the document states for q, as /search enforces it
     suggestions = search_service().suggest(prefix, limit=10)
     return jsonify({"suggestions": [
         {"text": s.text, "type": s.type, "id": s.db_id, "url": record_url(s.type, s.db_id)} for s in suggestions

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from sqlalchemy import String, case, cast, func, or_, select
+from sqlalchemy import String, cast, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from catalogue.catalog.models import Category, Enterprise, Exhibit
@@ -164,29 +164,12 @@ def _page(query, page: int, per_page: int) -> Page:
     return Page(list(items), total, page, per_page)
 
 
-SEARCH_MAX_CHARS = 500
 SEARCH_MAX_TERMS = 10
 
 
-def simple_search(q: str, page: int = 1, per_page: int = 20, category: str | None = None) -> Page:
-    """Exhibits whose name, name_zh, tags or descriptions contain every word of q (any case)."""
-    terms = clean_query(q).split()[:SEARCH_MAX_TERMS]
-    if not terms:
-        return Page([], 0, page, per_page)
-    query = select(Exhibit).join(Exhibit.enterprise)
-    for term in terms:
-        query = query.where(or_(*text_matches(term)))
-    if category:
-        query = query.where(Exhibit.category_id.in_(descendant_ids(get_category(category))))
-    names = (Exhibit.name, Exhibit.name_zh)
-    in_name = or_(*(name.icontains(term, autoescape=True) for term in terms for name in names))
-    query = query.options(selectinload(Exhibit.enterprise), selectinload(Exhibit.category))
-    return _page(query.order_by(case((in_name, 0), else_=1), Exhibit.id), page, per_page)
-
-
 def clean_query(q: str) -> str:
-    """The query capped in length, with control characters (NUL breaks SQL drivers) as spaces."""
-    return " ".join("".join(ch if ch.isprintable() else " " for ch in q[:SEARCH_MAX_CHARS]).split())
+    """The query with control characters (NUL breaks SQL drivers) as spaces."""
+    return " ".join("".join(ch if ch.isprintable() else " " for ch in q).split())
 
 
 def text_matches(term: str) -> list:

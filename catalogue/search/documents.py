@@ -135,12 +135,6 @@ def _enterprises(session: Session, ids: Iterable[int] | None, paths: CategoryPat
         yield from (enterprise_document(e, paths) for e in session.scalars(query.where(Enterprise.id.in_(ids[start:start + CHUNK]))))
 
 
-def documents_for(session: Session, changes: Iterable[tuple[str, int, int | None]]) -> tuple[list[dict], list[str]]:
-    """The documents to write and the ids to delete for a set of outbox changes (kind, id, enterprise)."""
-    exhibit_ids, enterprise_ids = affected(session, changes)
-    return documents_of(session, exhibit_ids, enterprise_ids)
-
-
 def affected(session: Session, changes: Iterable[tuple[str, int, int | None]]) -> tuple[set[int], set[int]]:
     """The exhibits and enterprises whose documents a set of outbox changes (kind, id, enterprise) touch."""
     exhibit_ids: set[int] = set()

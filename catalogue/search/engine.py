@@ -44,15 +44,14 @@ from .analysis import (
     schema_signature,
     write_userdict,
 )
-from .querying import (
+from .querying import run_search, run_suggest
+from .request import (
     Hit,
     InvalidQuery,
     SearchRequest,
     SearchResponse,
     Suggestion,
     empty_response,
-    run_search,
-    run_suggest,
     validate,
 )
 

@@ -17,8 +17,6 @@ from flask import Flask, current_app
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from catalogue.catalog.queries import get_category
-from catalogue.errors import CatalogueError
 from catalogue.extensions import db
 from catalogue.search.documents import (
     CategoryPaths,
@@ -27,15 +25,16 @@ from catalogue.search.documents import (
     catalogue_words,
     documents_of,
 )
-from catalogue.search.engine import (
+from catalogue.search.engine import SearchIndex
+from catalogue.search.outbox import OutboxEntry
+from catalogue.search.request import (
+    MAX_QUERY_CHARS,
     InvalidQuery,
-    SearchIndex,
     SearchRequest,
     SearchResponse,
     Suggestion,
+    empty_response,
 )
-from catalogue.search.outbox import OutboxEntry
-from catalogue.search.querying import empty_response
 from catalogue.search.searchlog import SearchLog
 
 BATCH = 200_000  # outbox rows per catch-up round (only their ids are held)
@@ -43,15 +42,6 @@ DOCUMENTS_PER_COMMIT = 10_000  # documents per index commit
 GAP_SECONDS = 600  # how long an id skipped by a still-open transaction is watched for
 MAX_GAPS = 10_000
 CHECK_EVERY = 0.5  # seconds between "is the index behind?" checks per process
-
-
-MAX_QUERY = 500
-TYPES = ("exhibit", "enterprise")
-
-
-class InvalidSearch(CatalogueError):
-    code = "invalid_query"
-    status = 400
 
 
 @dataclass
@@ -218,10 +208,7 @@ class SearchService:
         """Answer a query (after catching up with other processes' changes) and log it."""
         self.catch_up_if_due()
         started = time.perf_counter()
-        try:
-            response = self._reading(lambda: self.index.search(request), None)
-        except InvalidQuery as error:
-            raise InvalidSearch(str(error)) from None
+        response = self._reading(lambda: self.index.search(request), None)
         if response is None:  # the index cannot be read even after a rebuild: no results, not an error
             response = empty_response(request.text.strip())
         if request.text.strip():
@@ -231,7 +218,7 @@ class SearchService:
     def _log(self, request: SearchRequest, response: SearchResponse, seconds: float, source: str) -> None:
         filters = {k: v for k, v in (("type", request.type), ("category", request.category),
                                      ("hall", request.hall)) if v}
-        self.log.record(query=request.text.strip()[:MAX_QUERY], filters=filters, results=response.total,
+        self.log.record(query=request.text.strip()[:MAX_QUERY_CHARS], filters=filters, results=response.total,
                         partial=response.partial, latency_ms=round(seconds * 1000), source=source)
 
     def suggest(self, prefix: str, limit: int = 10) -> list[Suggestion]:
@@ -288,20 +275,6 @@ def _chunks(exhibits: list[int], enterprises: list[int], size: int) -> list[tupl
 
 def _keep(gaps: dict[int, float], expired: set[int]) -> dict[str, float]:
     return {str(g): seen for g, seen in gaps.items() if g not in expired}
-
-
-def search_request(args, page: int = 1, per_page: int = 20) -> SearchRequest:
-    """A search request from query-string arguments (q, type, category, hall), validated."""
-    text = args.get("q", "") or ""
-    if len(text) > MAX_QUERY:
-        raise InvalidSearch(f"The query is {len(text)} characters long; the limit is {MAX_QUERY}.")
-    kind = args.get("type") or None
-    if kind not in (None, *TYPES):
-        raise InvalidSearch("type must be 'exhibit' or 'enterprise'.")
-    category = args.get("category") or None
-    if category:
-        get_category(category)  # an unknown slug is a 404, as in the lists
-    return SearchRequest(text, kind, category, args.get("hall") or None, page, per_page)
 
 
 def search_service() -> SearchService:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 
 from catalogue.catalog import queries
-from catalogue.search.service import MAX_QUERY, search_request, search_service
+from catalogue.search.request import MAX_QUERY_CHARS, search_request
+from catalogue.search.service import search_service
 from catalogue.web import page_arg, per_page
 
 bp = Blueprint("search", __name__)
@@ -14,7 +15,7 @@ bp = Blueprint("search", __name__)
 @bp.get("/search")
 def search():
     args = request.args.to_dict()
-    args["q"] = args.get("q", "")[:MAX_QUERY]  # the page shortens an over-long query; the API refuses it
+    args["q"] = args.get("q", "")[:MAX_QUERY_CHARS]  # the page shortens an over-long query; the API refuses it
     request_ = search_request(args, page_arg(), per_page())
     response = search_service().search(request_) if request_.text.strip() else None
     hits = queries.records_for_hits(response.hits) if response else []

@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from catalogue.catalog import queries
 from catalogue.catalog.models import MAX_ID
 from catalogue.errors import CatalogueError, NotFound
+from catalogue.search.request import MAX_QUERY_CHARS
 from catalogue.visit import halls as hall_maps
 from catalogue.visit import plan as plans
 from catalogue.visit import qr
@@ -97,7 +98,7 @@ def hall(hall: str):
     layouts = _hall_layouts()
     if not visit_queries.hall_exists(hall) and hall not in layouts:
         raise NotFound(_("There is no hall %(hall)s.", hall=hall))
-    q, category = queries.clean_query(request.args.get("q", "")), text_arg("category")
+    q, category = queries.clean_query(request.args.get("q", "")[:MAX_QUERY_CHARS]), text_arg("category")
     enterprises = visit_queries.hall_enterprises(hall)
     matches = visit_queries.matching_enterprise_ids(hall, q, category) if q or category else None
     layout = hall_maps.layout_for(hall, (e.booth for e in enterprises), layouts.get(hall))
