@@ -38,13 +38,12 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from catalogue import i18n, security, web
     from catalogue.api.views import bp as api_bp
-    from catalogue.catalog import models  # noqa: F401  (registers the tables)
+    from catalogue.bootstrap import prepare_database
     from catalogue.cli import register_commands
     from catalogue.organizer import auth as organizer_auth
     from catalogue.organizer import editing, imports
-    from catalogue.organizer import models as organizer_models  # noqa: F401  (registers the table)
     from catalogue.organizer.views import bp as organizer_bp
-    from catalogue.search import outbox, searchlog  # noqa: F401  (tables and session events)
+    from catalogue.search import service as search
     from catalogue.search.views import bp as search_bp
     from catalogue.visit.pages import bp as pages_bp
     from catalogue.visit.views import bp as visit_bp
@@ -61,11 +60,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(imports.bp)
     security.init_app(app)
     register_commands(app)
-
-    from catalogue.bootstrap import prepare_database
-    from catalogue.search import service as search
-
     search.init_app(app)
+
     prepare_database(app)
     with app.app_context():
         search.search_service().ensure_index()

@@ -1,9 +1,11 @@
 """The search outbox: every change to the catalogue writes a row in the same transaction.
 
-Captured by session events, so no ORM write path can forget one; the index applies rows after commit."""
+Captured by session events (installed by the search service's init_app), so no ORM write path can forget
+one; the index applies rows after commit."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from flask_sqlalchemy.session import Session as FlaskSession
@@ -46,7 +48,20 @@ def changed_records(session) -> set[tuple[str, int, int | None]]:
     return found
 
 
-@event.listens_for(FlaskSession, "after_flush")
+def install(on_commit: Callable[[], None]) -> None:
+    """Write outbox rows in every flush that changes the catalogue, and call on_commit after a commit
+    that wrote some (a rollback forgets them). Installing twice changes nothing."""
+    global _on_commit
+    _on_commit = on_commit
+    for name, listener in (("after_flush", _write_outbox), ("after_commit", _apply_after_commit),
+                           ("after_rollback", _forget_on_rollback)):
+        if not event.contains(FlaskSession, name, listener):
+            event.listen(FlaskSession, name, listener)
+
+
+_on_commit: Callable[[], None] | None = None
+
+
 def _write_outbox(session, _context) -> None:
     rows = [
         {"kind": kind, "record_id": rid, "enterprise_id": owner, "created_at": utcnow()}
@@ -57,14 +72,10 @@ def _write_outbox(session, _context) -> None:
         session.info[PENDING] = True
 
 
-@event.listens_for(FlaskSession, "after_commit")
 def _apply_after_commit(session) -> None:
-    if session.info.pop(PENDING, False):
-        from catalogue.search.service import after_commit
-
-        after_commit()
+    if session.info.pop(PENDING, False) and _on_commit is not None:
+        _on_commit()
 
 
-@event.listens_for(FlaskSession, "after_rollback")
 def _forget_on_rollback(session) -> None:
     session.info.pop(PENDING, None)

@@ -84,7 +84,12 @@ def _flush_at_exit(ref) -> None:
         log.flush()
 
 
-@event.listens_for(FlaskSession, "do_orm_execute")
+def install() -> None:
+    """Flush the buffered log before any query that reads it (installing twice changes nothing)."""
+    if not event.contains(FlaskSession, "do_orm_execute", _flush_before_reading):
+        event.listen(FlaskSession, "do_orm_execute", _flush_before_reading)
+
+
 def _flush_before_reading(state) -> None:
     """Whoever reads the log in this process sees every search made so far."""
     if not has_app_context():

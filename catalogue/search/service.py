@@ -18,6 +18,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from catalogue.extensions import db
+from catalogue.search import outbox, searchlog
 from catalogue.search.documents import (
     CategoryPaths,
     affected,
@@ -191,6 +192,19 @@ class SearchService:
             newest = session.scalar(select(func.max(OutboxEntry.id))) or 0
         return applied > newest
 
+    def status(self) -> dict:
+        """A cheap health figure: the index's last applied outbox entry against the newest one (no
+        document is compared; `check` does that). waiting: entries not applied yet (they are, before
+        the next search); ahead: the index has applied entries the database does not have."""
+        marker = self.index.marker()
+        applied = int(marker.get("applied", 0))
+        with Session(db.engine) as session:
+            newest = session.scalar(select(func.max(OutboxEntry.id))) or 0
+            waiting = session.scalar(select(func.count()).select_from(OutboxEntry).where(
+                or_(OutboxEntry.id > applied, OutboxEntry.id.in_([int(g) for g in marker.get("gaps", {})]))
+            )) or 0
+        return {"applied": applied, "newest": newest, "waiting": waiting, "ahead": applied > newest}
+
     def check(self) -> Drift:
         """Catch up, then compare every document's fingerprint with what the database says."""
         applied = self.catch_up()
@@ -282,7 +296,11 @@ def search_service() -> SearchService:
 
 
 def init_app(app: Flask) -> None:
+    """The search service of this app, and the session events that keep the index in step: outbox rows
+    written in each transaction and applied after its commit, the search log flushed before it is read."""
     app.extensions["catalogue_search"] = SearchService(app)
+    outbox.install(after_commit)
+    searchlog.install()
 
 
 def after_commit() -> None:

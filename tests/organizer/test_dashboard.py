@@ -82,22 +82,38 @@ def test_top_and_zero_result_searches_of_the_last_seven_days(editor_client):
     assert 'href="/search?q=graphene"' in html
 
 
-def test_index_health_is_shown_or_unavailable(editor_client, app, monkeypatch):
+def test_index_health_says_current_waiting_or_unavailable(editor_client, app, make_exhibit, monkeypatch):
+    make_exhibit(name="Graphene sensor")
     html = editor_client.get("/organizer/").get_data(as_text=True)
-    assert "In step with the database." in html or "Index health is unavailable." in html
+    assert "In step with the database." in html
+
+    # Two changes committed by another process, which this node's index has not applied yet
+    from sqlalchemy import insert
+
+    from catalogue.catalog.models import utcnow
+    from catalogue.search.outbox import OutboxEntry
+
+    with db.engine.begin() as connection:
+        connection.execute(insert(OutboxEntry), [
+            {"kind": "exhibit", "record_id": 10_001, "enterprise_id": None, "created_at": utcnow()},
+            {"kind": "exhibit", "record_id": 10_002, "enterprise_id": None, "created_at": utcnow()},
+        ])
+    html = editor_client.get("/organizer/").get_data(as_text=True)
+    assert "2 changes are waiting; they are applied before the next search." in html
 
     def broken():
         raise RuntimeError("index is locked")
 
-    import catalogue.search.service as service
+    import catalogue.organizer.dashboard as dashboard
 
-    monkeypatch.setattr(service, "search_service", broken)
+    monkeypatch.setattr(dashboard, "search_service", broken)
     html = editor_client.get("/organizer/").get_data(as_text=True)
-    assert "Index health is unavailable." in html
+    assert "Index health is unavailable." in html and "In step with the database." not in html
 
 
 def test_dashboard_lists_recent_imports(editor_client):
-    history = pytest.importorskip("catalogue.imports.history")
+    from catalogue.imports import history
+
     assert "No imports yet." in editor_client.get("/organizer/").get_data(as_text=True)
     db.session.add(history.ImportBatch(actor="editor@example.org", filename="exhibitors-2026.xlsx",
                                        checksum="0" * 64, counts={}))
