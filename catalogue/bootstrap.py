@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
-from collections.abc import Iterator
 from pathlib import Path
 
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import Flask, current_app
 from flask_migrate import upgrade
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect
 
 from catalogue.extensions import db
-
-ADVISORY_LOCK_ID = 0x45_78_70_6F  # "Expo": serialises schema upgrades across PostgreSQL nodes
+from catalogue.locks import SCHEMA_LOCK, deployment_lock
 
 
 def prepare_database(app: Flask) -> None:
@@ -23,7 +19,7 @@ def prepare_database(app: Flask) -> None:
     with app.app_context():
         if _at_head():
             return
-        with _exclusive(app):
+        with deployment_lock(db.engine, SCHEMA_LOCK, Path(app.instance_path) / "schema.lock"):
             if _at_head():  # another worker did it while we waited
                 return
             was_new = not inspect(db.engine).has_table("enterprise")
@@ -61,24 +57,3 @@ def _at_head() -> bool:
     with db.engine.connect() as connection:
         current = set(MigrationContext.configure(connection).get_current_heads())
     return current == set(script.get_heads())
-
-
-@contextlib.contextmanager
-def _exclusive(app: Flask) -> Iterator[None]:
-    """Hold a lock that every worker and node of this deployment shares."""
-    if db.engine.dialect.name == "postgresql":
-        with db.engine.connect() as connection:
-            connection.execute(text("SELECT pg_advisory_lock(:id)"), {"id": ADVISORY_LOCK_ID})
-            try:
-                yield
-            finally:
-                connection.execute(text("SELECT pg_advisory_unlock(:id)"), {"id": ADVISORY_LOCK_ID})
-                connection.commit()
-        return
-    lock_path = Path(app.instance_path) / "schema.lock"
-    with open(lock_path, "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from catalogue.catalog.rules import name_key
+from catalogue.catalog.rules import lineage, name_key
 from catalogue.extensions import db
 
 # Ids are INTEGER columns: 32-bit on PostgreSQL, which refuses a larger number in a query (a 500),
@@ -50,11 +50,8 @@ class Category(Bilingual, db.Model):
     exhibits: Mapped[list[Exhibit]] = relationship(back_populates="category")
 
     def path(self) -> list[Category]:
-        node, nodes = self, []
-        while node is not None:
-            nodes.append(node)
-            node = node.parent
-        return nodes[::-1]
+        """The category and its ancestors, root first."""
+        return lineage(self, lambda c: c.parent)
 
     def __repr__(self) -> str:
         return f"<Category {self.slug}>"

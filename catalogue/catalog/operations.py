@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, or_, select
 
 from catalogue.catalog.models import Category, Enterprise, Exhibit
+from catalogue.catalog.queries import subtree_ids
 from catalogue.catalog.rules import (
     credit_code_problem,
     name_key,
@@ -113,7 +114,7 @@ def save_category(values: dict, category: Category | None = None) -> Category:
     if parent_id:
         if db.session.get(Category, parent_id) is None:
             errors["parent_id"] = "That parent category no longer exists."
-        elif category is not None and parent_id in _subtree_ids(category.id):
+        elif category is not None and parent_id in subtree_ids(category.id):
             errors["parent_id"] = "A category cannot be placed under itself or one of its sub-categories."
     for attr in ("name", "name_zh"):
         key = name_key(values.get(attr))
@@ -198,15 +199,6 @@ def _taken(model, condition, current) -> bool:
 
 def _count(model, condition) -> int:
     return db.session.scalar(select(func.count()).select_from(model).where(condition))
-
-
-def _subtree_ids(category_id: int) -> set[int]:
-    parents = dict(db.session.execute(select(Category.id, Category.parent_id)).all())
-    ids, frontier = {category_id}, {category_id}
-    while frontier:
-        frontier = {cid for cid, parent in parents.items() if parent in frontier} - ids
-        ids |= frontier
-    return ids
 
 
 def _sibling_named(key: str, parent_id: int | None, current: Category | None) -> bool:

@@ -73,14 +73,14 @@ def find_node(tree: list[CategoryNode], slug: str) -> CategoryNode | None:
     return None
 
 
-def descendant_ids(category: Category) -> list[int]:
+def subtree_ids(category_id: int) -> set[int]:
     """The ids of the category and all categories below it."""
     parents = dict(db.session.execute(select(Category.id, Category.parent_id)).all())
-    ids, frontier = {category.id}, {category.id}
+    ids, frontier = {category_id}, {category_id}
     while frontier:
         frontier = {cid for cid, parent in parents.items() if parent in frontier} - ids
         ids |= frontier
-    return sorted(ids)
+    return ids
 
 
 def get_category(slug: str) -> Category:
@@ -114,7 +114,7 @@ def list_exhibits(
     """Exhibits filtered by category slug (with sub-categories), enterprise id and hall."""
     query = select(Exhibit).join(Exhibit.enterprise)
     if category:
-        query = query.where(Exhibit.category_id.in_(descendant_ids(get_category(category))))
+        query = query.where(Exhibit.category_id.in_(sorted(subtree_ids(get_category(category).id))))
     if enterprise is not None:
         query = query.where(Exhibit.enterprise_id == enterprise)
     if hall:
@@ -129,7 +129,7 @@ def list_enterprises(
     """Enterprises filtered by hall and by having an exhibit in a category (with sub-categories)."""
     query = select(Enterprise)
     if category:
-        ids = descendant_ids(get_category(category))
+        ids = sorted(subtree_ids(get_category(category).id))
         query = query.where(
             Enterprise.id.in_(select(Exhibit.enterprise_id).where(Exhibit.category_id.in_(ids)))
         )

@@ -1,9 +1,12 @@
-"""Pure rules for catalogue values: name keys, slugs, credit codes, websites, tags."""
+"""Pure rules for catalogue values: name keys, slugs, credit codes, websites, tags, category
+lineage, and spreadsheet-safe cells."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Hashable
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from pypinyin import lazy_pinyin
@@ -92,3 +95,25 @@ def normalise_website(url: str) -> str:
     if re.match(r"^[A-Za-z0-9][A-Za-z0-9.-]*\.[A-Za-z]{2,}(/|$)", url):
         return "http://" + url
     return url
+
+
+N = TypeVar("N", bound=Hashable)
+
+
+def lineage(node: N, parent_of: Callable[[N], N | None]) -> list[N]:
+    """The node and every node above it, root first (a cycle in damaged data ends the walk)."""
+    nodes: list[N] = []
+    seen: set = set()
+    while node is not None and node not in seen:
+        seen.add(node)
+        nodes.append(node)
+        node = parent_of(node)
+    return nodes[::-1]
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(text: str) -> str:
+    """Prefix a cell that a spreadsheet would run as a formula with ' (the importer removes it)."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text

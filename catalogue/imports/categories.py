@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from catalogue.catalog.rules import has_cjk, name_key, slugify, split_path
+from catalogue.catalog.rules import has_cjk, lineage, name_key, slugify, split_path
 
 
 @dataclass(frozen=True)
@@ -58,13 +58,8 @@ class CategoryResolver:
         return parent, None
 
     def path(self, ref: int | str) -> str:
-        parts: list[str] = []
-        node: int | str | None = ref
-        while node is not None and node in self.nodes:
-            parent, _, label = self.nodes[node]
-            parts.append(label)
-            node = parent
-        return " > ".join(reversed(parts))
+        refs = lineage(ref, lambda node: self.nodes[node][0] if node in self.nodes else None)
+        return " > ".join(self.nodes[node][2] for node in refs if node in self.nodes)
 
     def _child(self, parent: int | str | None, name: str) -> int | str | None:
         key = name_key(name)

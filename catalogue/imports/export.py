@@ -12,28 +12,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from catalogue.catalog.models import Category, Enterprise
+from catalogue.catalog.rules import lineage, neutralise
 from catalogue.extensions import db
 from catalogue.imports.headers import EXPORT_HEADERS, FIELDS
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FORMATS = ("csv", "xlsx", "json")
-
-
-def neutralise(text: str) -> str:
-    """Prefix a cell that a spreadsheet would run as a formula with ' (the importer removes it)."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def category_paths() -> dict[int, str]:
     """Each category's full path of names, e.g. 'Integrated circuits > Chips'."""
     categories = {c.id: c for c in db.session.scalars(select(Category))}
-
-    def path(c: Category) -> str:
-        label = c.name or c.name_zh or c.slug
-        parent = categories.get(c.parent_id) if c.parent_id else None
-        return f"{path(parent)} > {label}" if parent else label
-
-    return {cid: path(c) for cid, c in categories.items()}
+    return {
+        cid: " > ".join(c.name or c.name_zh or c.slug for c in lineage(c, lambda c: categories.get(c.parent_id)))
+        for cid, c in categories.items()
+    }
 
 
 def export_rows() -> Iterator[dict[str, str]]:

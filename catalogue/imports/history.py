@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import contextlib
-import fcntl
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, func, select, text
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, func, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from catalogue.catalog.models import Category, Enterprise, Exhibit, utcnow
@@ -17,6 +16,7 @@ from catalogue.errors import CatalogueError
 from catalogue.extensions import db
 from catalogue.imports.apply import ImportResult
 from catalogue.imports.plan import ENTERPRISE_FIELDS, EXHIBIT_FIELDS
+from catalogue.locks import IMPORT_LOCK, transaction_lock
 
 COMMAND_LINE = "command line"
 MODELS = {"category": Category, "enterprise": Enterprise, "exhibit": Exhibit}
@@ -25,7 +25,6 @@ CREATED_ATTRS = {
     "enterprise": tuple(ENTERPRISE_FIELDS.values()),
     "exhibit": (*EXHIBIT_FIELDS.values(), "enterprise_id", "category_id"),
 }
-IMPORT_LOCK_ID = 0x45_78_70_49  # "ExpI": one import or undo at a time across PostgreSQL nodes
 
 
 class ImportBatch(db.Model):
@@ -198,15 +197,8 @@ def _describe(change: BatchChange, record) -> str:
 
 
 @contextlib.contextmanager
-def exclusive_import() -> Iterator[None]:
-    """One import or undo at a time: a transaction-scoped advisory lock (PostgreSQL) or a file lock."""
-    if db.engine.dialect.name == "postgresql":
-        db.session.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": IMPORT_LOCK_ID})
+def exclusive_import(wait: bool = True) -> Iterator[None]:
+    """One import or undo at a time across the deployment, until the transaction ends (PostgreSQL) or
+    the block does; locks.Busy if wait is False and another one runs."""
+    with transaction_lock(db.session, IMPORT_LOCK, Path(current_app.instance_path) / "import.lock", wait):
         yield
-        return
-    with open(Path(current_app.instance_path) / "import.lock", "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)

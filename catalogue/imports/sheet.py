@@ -9,6 +9,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
+from catalogue.catalog.rules import FORMULA_STARTS
 from catalogue.imports.headers import DESCRIPTION_FIELDS, match_header
 
 MIB = 1024 * 1024
@@ -24,7 +25,6 @@ _SPACE = (
 _BAD_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 SURROGATE = re.compile("[\ud800-\udfff]")
 _FOLD = re.compile(r"\s*[\t\n\r]\s*")
-_UNNEUTRALISE = frozenset("=+-@\t\r")
 EXPECTED_HEADERS = "Enterprise, 企业名称, Booth, 展位号, Exhibit, 展品名称"
 
 
@@ -220,7 +220,7 @@ def _is_blank(cells: Sequence[str]) -> bool:
 def _clean(raw: str, field: str, max_chars: int) -> tuple[str, list[str]]:
     """Clean one mapped cell; return the text and the reasons it is unacceptable."""
     value = raw
-    if len(value) > 1 and value[0] == "'" and value[1] in _UNNEUTRALISE:
+    if len(value) > 1 and value[0] == "'" and value[1:].startswith(FORMULA_STARTS):
         value = value[1:]
     value = value.strip(_SPACE)
     reasons: list[str] = []

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from catalogue.catalog.models import Category, Enterprise, Exhibit
+from catalogue.catalog.rules import lineage
 
 CHUNK = 500
 
@@ -21,21 +22,16 @@ class CategoryPaths:
         rows = session.execute(
             select(Category.id, Category.slug, Category.parent_id, Category.name, Category.name_zh)
         ).all()
-        parents = {cid: (slug, parent) for cid, slug, parent, _name, _name_zh in rows}
-        labels = {cid: [n for n in (name, name_zh) if n] for cid, _slug, _parent, name, name_zh in rows}
+        by_id = {row.id: row for row in rows}
         self.slugs: dict[int, list[str]] = {}
         self.names: dict[int, list[str]] = {}  # both languages, root first
         self.ancestors: dict[int, set[int]] = {}  # the category and every category above it
-        for cid in parents:
-            path, names, node, seen = [], [], cid, set()
-            while node in parents and node not in seen:
-                seen.add(node)
-                names[:0] = labels[node]
-                slug, node = parents[node]
-                path.append(slug)
-            self.slugs[cid] = path[::-1]
-            self.names[cid] = names
-            self.ancestors[cid] = seen
+        for cid in by_id:
+            above = [by_id[c] for c in lineage(cid, lambda c: by_id[c].parent_id if c in by_id else None)
+                     if c in by_id]
+            self.slugs[cid] = [row.slug for row in above]
+            self.names[cid] = [n for row in above for n in (row.name, row.name_zh) if n]
+            self.ancestors[cid] = {row.id for row in above}
 
     def of(self, category_id: int | None) -> list[str]:
         return self.slugs.get(category_id, []) if category_id else []

@@ -35,6 +35,8 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import StructFile
 from whoosh.index import LockError
 
+from catalogue.locks import file_lock
+
 from .analysis import (
     MARKER_ID,
     build_schema,
@@ -55,11 +57,6 @@ from .request import (
     validate,
 )
 
-try:
-    import fcntl
-except ImportError:  # pragma: no cover - not on POSIX
-    fcntl = None
-
 __all__ = ["Hit", "InvalidQuery", "LockError", "SearchIndex", "SearchRequest", "SearchResponse",
            "Suggestion"]
 
@@ -68,20 +65,6 @@ CURRENT = "current"
 # part, so every process that opened the index would hold a private copy of it (RSS = index size).
 COMPOUND = False
 _GEN = re.compile(r"^gen-(\d+)$")
-
-
-@contextlib.contextmanager
-def _exclusive(path: str):
-    """An inter-process lock (flock) on path, held for the block; creating generations and
-    swapping them is serialised with it."""
-    with open(path, "a") as handle:
-        if fcntl is not None:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            if fcntl is not None:
-                fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _in_schema(doc_fields: dict, names: set[str]) -> dict:
@@ -222,7 +205,7 @@ class SearchIndex:
 
     def _create_first(self) -> str:
         os.makedirs(self.root, exist_ok=True)
-        with _exclusive(os.path.join(self.root, "generations.lock")):
+        with file_lock(os.path.join(self.root, "generations.lock")):
             target = self._current()
             if target is None:
                 target = self._new_generation()
@@ -233,7 +216,7 @@ class SearchIndex:
     def rebuild(self, documents: Iterable[dict], marker: dict, words: Iterable[str] = ()) -> None:
         """Build a complete new generation from documents, then swap it in and drop old ones."""
         os.makedirs(self.root, exist_ok=True)
-        with _exclusive(os.path.join(self.root, "generations.lock")):
+        with file_lock(os.path.join(self.root, "generations.lock")):
             target = self._new_generation()
             directory = os.path.join(self.root, target)
             try:

@@ -6,10 +6,7 @@ as the documents, so a crash anywhere loses nothing: the next catch-up simply st
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +15,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from catalogue.extensions import db
+from catalogue.locks import file_lock
 from catalogue.search import outbox, searchlog
 from catalogue.search.documents import (
     CategoryPaths,
@@ -65,16 +63,9 @@ class SearchService:
         self._checked_at = 0.0
         self.log = SearchLog(app)
 
-    @contextlib.contextmanager
-    def _sync_lock(self) -> Iterator[None]:
+    def _sync_lock(self):
         """One process at a time brings this node's index up to date."""
-        self.root.mkdir(parents=True, exist_ok=True)
-        with open(self.root / ".sync.lock", "w") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+        return file_lock(self.root / ".sync.lock")
 
     def catch_up(self) -> int:
         """Apply every outbox entry this index has not applied yet; returns how many were applied."""

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from catalogue.catalog.models import MAX_ID
-from catalogue.imports.export import neutralise
+from catalogue.catalog.rules import neutralise
 
 COOKIE = "plan"
 COOKIE_MAX_AGE = 365 * 24 * 3600

@@ -41,7 +41,7 @@ def matching_enterprise_ids(hall: str, q: str | None, category: str | None) -> s
     """Enterprises in the hall whose name matches q or that show a matching exhibit (q and category)."""
     query = select(Exhibit.enterprise_id).join(Exhibit.enterprise).where(Enterprise.hall == hall)
     if category:
-        query = query.where(Exhibit.category_id.in_(queries.descendant_ids(queries.get_category(category))))
+        query = query.where(Exhibit.category_id.in_(sorted(queries.subtree_ids(queries.get_category(category).id))))
     terms = queries.clean_query(q or "").split()[: queries.SEARCH_MAX_TERMS]
     for term in terms:
         query = query.where(or_(*queries.text_matches(term)))

@@ -9,9 +9,9 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from catalogue.catalog.models import Exhibit
+from catalogue.catalog.rules import neutralise
 from catalogue.demo import load_demo
 from catalogue.extensions import db
-from catalogue.imports.export import neutralise
 from tests.imports.conftest import csv_bytes, row
 
 RISKY = row(
