@@ -92,11 +92,15 @@ def save_exhibit(values: dict, exhibit: Exhibit | None = None) -> Exhibit:
     _check_names(errors, values, "exhibit")
     for attr in ("name_zh", "name"):
         key = name_key(values.get(attr))
-        same_name = or_(Exhibit.name_key == key, Exhibit.name_zh_key == key)
-        if key and owner and attr not in errors and _taken(
-            Exhibit, same_name & (Exhibit.enterprise_id == owner.id), exhibit
-        ):
-            errors[attr] = f"This enterprise already has an exhibit called '{values[attr]}'."
+        if not key or owner is None or attr in errors:
+            continue
+        same_name = or_(Exhibit.name_key == key, Exhibit.name_zh_key == key) & (Exhibit.enterprise_id == owner.id)
+        if code:  # exhibits with codes may share a name (two models): imports tell them apart by code
+            same_name &= Exhibit.exhibit_code.is_(None)
+        if _taken(Exhibit, same_name, exhibit):
+            errors[attr] = f"This enterprise already has an exhibit called '{values[attr]}'" + (
+                " without an exhibit code; give that one its code first." if code
+                else "; two exhibits of one name need exhibit codes.")
     return _save(Exhibit, exhibit, values, errors)
 
 

@@ -188,12 +188,14 @@ def _restore(batch: ImportBatch, records: dict) -> None:
 
 
 def _describe(change: BatchChange, record) -> str:
-    label = ""
-    if record is not None:
-        label = record.name or record.name_zh or getattr(record, "slug", "") or ""
-    else:
-        label = change.after.get("name") or change.after.get("name_zh") or change.after.get("slug") or ""
-    return f"{change.kind.capitalize()} #{change.record_id}" + (f" '{label}'" if label else "")
+    """E.g. "Exhibit #7 '智能传感器' (EX-0014161)": the code tells same-named exhibits apart."""
+    values = change.after if record is None else {a: getattr(record, a, None) for a in ("name", "name_zh", "slug")}
+    if record is not None and change.kind == "exhibit":
+        values["exhibit_code"] = record.exhibit_code
+    label = values.get("name") or values.get("name_zh") or values.get("slug") or ""
+    code = values.get("exhibit_code")
+    return f"{change.kind.capitalize()} #{change.record_id}" + (f" '{label}'" if label else "") + (
+        f" ({code})" if code else "")
 
 
 @contextlib.contextmanager

@@ -16,6 +16,7 @@ from catalogue.catalog.rules import (
     website_problem,
 )
 from catalogue.imports.categories import CategoryResolver, KnownCategory, NewCategory
+from catalogue.imports.matching import StoredExhibits, coded_names
 from catalogue.imports.sheet import Problem, Sheet, SourceRow
 
 ENTERPRISE_FIELDS = {
@@ -146,13 +147,7 @@ class Planner:
                 if key:
                     self.by_name.setdefault(key, e)
         self.known_enterprises = {e.id: e for e in snapshot.enterprises}
-        self.exhibit_by_code = {x.values["exhibit_code"]: x for x in snapshot.exhibits if x.values.get("exhibit_code")}
-        self.exhibit_by_name: dict[tuple[int, str], KnownExhibit] = {}
-        for x in snapshot.exhibits:
-            for attr in ("name_zh", "name"):
-                key = name_key(x.values.get(attr))
-                if key:
-                    self.exhibit_by_name.setdefault((x.enterprise_id, key), x)
+        self.exhibits = StoredExhibits(snapshot.exhibits)
         self.categories = CategoryResolver(snapshot.categories)
 
     def problem(self, row: SourceRow, field_name: str | None, reason: str) -> Problem:
@@ -173,8 +168,9 @@ class Planner:
         exhibit_changes: list[Change] = []
         seen_exhibits: dict[tuple, int] = {}
         change_of = {change.ref: change for change in enterprise_changes}
-        for row, entry in zip(rows, entries, strict=True):
-            ref = group_refs.get(groups.find(entry["group"])) if entry.get("group") else None
+        refs = [group_refs.get(groups.find(e["group"])) if e.get("group") else None for e in entries]
+        coded = coded_names(rows, refs)
+        for row, ref in zip(rows, refs, strict=True):
             enterprise_change = change_of.get(ref)
             outcome = RowOutcome(
                 row=row.number,
@@ -183,7 +179,7 @@ class Planner:
                 exhibit=None,
             )
             if _has_exhibit(row):
-                change = self._exhibit_change(row, ref, seen_exhibits)
+                change = self._exhibit_change(row, ref, seen_exhibits, coded)
                 if change is not None:
                     exhibit_changes.append(change)
                     outcome.exhibit = change.action
@@ -288,7 +284,8 @@ class Planner:
             changes.append(change)
         return changes, refs
 
-    def _exhibit_change(self, row: SourceRow, enterprise: Ref | None, seen: dict[tuple, int]) -> Change | None:
+    def _exhibit_change(self, row: SourceRow, enterprise: Ref | None, seen: dict[tuple, int],
+                        coded: dict[tuple, tuple[int, str]]) -> Change | None:
         values: dict = {}
         for source, attr in EXHIBIT_FIELDS.items():
             text = row.values.get(source, "")
@@ -301,25 +298,32 @@ class Planner:
                 self.problem(row, "category", reason)
         if enterprise is None:
             return None
-        known = self.exhibit_by_code.get(values.get("exhibit_code", ""))
-        if known is None and isinstance(enterprise, int):
-            for attr in ("name_zh", "name"):
-                key = name_key(values.get(attr))
-                if key and (enterprise, key) in self.exhibit_by_name:
-                    known = self.exhibit_by_name[(enterprise, key)]
-                    break
-        identity = [("code", values["exhibit_code"])] if "exhibit_code" in values else []
-        identity += [(enterprise, name_key(values.get(a))) for a in ("name_zh", "name") if values.get(a)]
+        code = values.get("exhibit_code")
+        names = [(attr, key) for attr in ("name_zh", "name") if (key := name_key(values.get(attr)))]
+        if code:  # the code alone identifies a coded row within the file
+            identity: list[tuple] = [("code", code)]
+        else:
+            identity = [(enterprise, key) for _, key in names]
+            clash = next((coded[k] for k in identity if k in coded), None)
+            if clash is not None:
+                self.problem(row, _name_field(self.sheet, "exhibit"),
+                             f"this row has no exhibit code and names the same exhibit as row {clash[0]} "
+                             f"(exhibit code {clash[1]}); give it its exhibit code, or another name")
+                return None
+        known, ambiguous = self.exhibits.find(values, enterprise, names, seen)
+        if ambiguous:
+            self.problem(row, _name_field(self.sheet, "exhibit"), ambiguous)
+            return None
         if known is not None:
             identity.append(("id", known.id))
         repeated = next((key for key in identity if key in seen), None)
         if repeated is not None:
-            field_name = "exhibit_code" if repeated[0] == "code" else _name_field(self.sheet, "exhibit")
+            field_name = "exhibit_code" if repeated[0] == "code" or code else _name_field(self.sheet, "exhibit")
             self.problem(row, field_name, f"this exhibit is already listed in row {seen[repeated]}")
             return None
         seen.update(dict.fromkeys(identity, row.number))
         if known is None:
-            if not (values.get("name") or values.get("name_zh")):
+            if not names:
                 self.problem(row, _name_field(self.sheet, "exhibit"),
                              "a new exhibit needs a name (English or Chinese)")
                 return None

@@ -118,7 +118,7 @@ def test_undo_is_refused_with_the_reason_after_a_later_edit_of_the_same_record(r
     after_edit = export_bytes("json")
 
     page = undo(admin_client, batch.id)
-    assert f"Exhibit #{chip.id} &#39;Automotive MCU chip&#39; was changed after this import." in page
+    assert f"Exhibit #{chip.id} &#39;Automotive MCU chip&#39; (EX-001) was changed after this import." in page
     db.session.expire_all()
     assert export_bytes("json") == after_edit
     assert db.session.get(ImportBatch, batch.id).undone_at is None
