@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import click
-from flask import Flask, current_app
+from flask import Flask
 
 from catalogue.extensions import db
 
@@ -40,17 +39,17 @@ def load_demo_command() -> None:
 @click.option("--dry-run", is_flag=True, help="Check the file and show what would change; commit nothing.")
 def import_command(path: Path, dry_run: bool) -> None:
     """Import an exhibitor list (CSV, XLSX or JSON); all or nothing."""
-    from catalogue.imports.apply import import_data, limits_from
+    from catalogue.imports.service import run_import
     from catalogue.imports.sheet import UnreadableFile
 
     try:
-        data = path.read_bytes()
         with ProgressBar("Importing") as bar:
-            result = import_data(data, path.name, limits_from(current_app.config), dry_run, bar.show)
+            outcome = run_import(path.read_bytes(), path.name, dry_run=dry_run, progress=bar.show)
     except UnreadableFile as error:
+        db.session.rollback()
         click.echo(f"{path.name}: {error}", err=True)
         raise SystemExit(1) from None
-    plan = result.plan
+    plan = outcome.result.plan
     click.echo(describe(plan))
     if not plan.ok:
         db.session.rollback()
@@ -62,12 +61,10 @@ def import_command(path: Path, dry_run: bool) -> None:
         db.session.rollback()
         click.echo("Dry run: nothing was committed.")
         return
-    from catalogue.imports.history import record_batch
-
-    batch = record_batch(result, hashlib.sha256(data).hexdigest())  # history and undo cover the command too
     if len(plan.exhibits) >= 1000:
         click.echo("Committing; the search index follows (this can take a while for a large file)…")
     db.session.commit()  # the search index catches up right after the commit
+    batch = outcome.batch  # history and undo cover the command too
     click.echo(f"Imported. Recorded as import #{batch.id} in the history." if batch else "Imported.")
 
 

@@ -6,16 +6,17 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import current_app
 from sqlalchemy import func, select
 
 from catalogue.catalog.models import Category, Enterprise, Exhibit
+from catalogue.catalog.operations import save_category
 from catalogue.extensions import db
-from catalogue.imports.apply import import_data, limits_from
+from catalogue.imports.service import Actor, run_import
 
 HERE = Path(__file__).parent
 CATEGORIES = HERE / "categories.csv"
 PAVILION = HERE / "pavilion.csv"
+DEMO_ACTOR = Actor("demo catalogue")
 
 
 @dataclass
@@ -27,26 +28,24 @@ class DemoOutcome:
 
 def ensure_categories() -> int:
     """Create the demo's bilingual category tree where its slugs are missing; returns how many were made."""
-    existing = {c.slug: c for c in db.session.scalars(select(Category))}
+    existing = {c.slug: c.id for c in db.session.scalars(select(Category))}
     made = 0
     with CATEGORIES.open(encoding="utf-8", newline="") as handle:
-        for position, row in enumerate(csv.DictReader(handle)):
+        for row in csv.DictReader(handle):
             if row["slug"] in existing:
                 continue
-            parent = existing.get(row["parent_slug"]) if row["parent_slug"] else None
-            category = Category(slug=row["slug"], name=row["name"], name_zh=row["name_zh"],
-                                parent=parent, position=position)
-            db.session.add(category)
-            existing[row["slug"]] = category
+            values = {"slug": row["slug"], "name": row["name"], "name_zh": row["name_zh"],
+                      "parent_id": existing.get(row["parent_slug"])}
+            existing[row["slug"]] = save_category(values).id
             made += 1
-    db.session.flush()
     return made
 
 
 def load_demo() -> DemoOutcome:
-    """Load (or refresh) the demo catalogue and commit; loading it twice changes nothing."""
+    """Load (or refresh) the demo catalogue through the importer and commit (recorded in the import
+    history, so an admin can undo it); loading it twice changes nothing."""
     ensure_categories()
-    result = import_data(PAVILION.read_bytes(), PAVILION.name, limits_from(current_app.config))
+    result = run_import(PAVILION.read_bytes(), PAVILION.name, DEMO_ACTOR).result
     if not result.applied:
         db.session.rollback()
         raise RuntimeError("the bundled demo file did not import: " + "; ".join(map(str, result.plan.problems)))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -198,9 +196,7 @@ def _describe(change: BatchChange, record) -> str:
         f" ({code})" if code else "")
 
 
-@contextlib.contextmanager
-def exclusive_import(wait: bool = True) -> Iterator[None]:
-    """One import or undo at a time across the deployment, until the transaction ends (PostgreSQL) or
-    the block does; locks.Busy if wait is False and another one runs."""
-    with transaction_lock(db.session, IMPORT_LOCK, Path(current_app.instance_path) / "import.lock", wait):
-        yield
+def exclusive_import(wait: bool = True) -> None:
+    """One import or undo at a time across the deployment, until this transaction ends; locks.Busy if
+    wait is False and another one holds the lock."""
+    transaction_lock(db.session, IMPORT_LOCK, Path(current_app.instance_path) / "import.lock", wait)

@@ -18,18 +18,17 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from catalogue.extensions import db
-from catalogue.imports import uploads
-from catalogue.imports.apply import import_data, limits_from
+from catalogue.imports import jobs, uploads
 from catalogue.imports.history import (
     ImportBatch,
     UndoRefused,
     committed_with_checksum,
     exclusive_import,
     latest_batch,
-    record_batch,
     undo_batch,
 )
-from catalogue.imports.sheet import UnreadableFile
+from catalogue.imports.service import Actor
+from catalogue.locks import Busy
 from catalogue.organizer.auth import admin_required, current_organizer, editor_required
 from catalogue.organizer.forms import ActionForm, ConfirmImportForm, UploadForm
 from catalogue.web import page_arg
@@ -66,15 +65,18 @@ def undo(batch_id: int):
     found = db.get_or_404(ImportBatch, batch_id)
     if not ActionForm().validate_on_submit():
         abort(400, "The form expired; please try again.")
-    with exclusive_import():
-        try:
-            undo_batch(found, current_organizer().email)
-        except UndoRefused as refused:
-            db.session.rollback()
-            flash(refused.message, "error")
-        else:
-            db.session.commit()
-            flash(f"Undid import #{batch_id} ({found.filename}); the catalogue is as it was before it.")
+    try:
+        exclusive_import(wait=False)  # a request never waits for another import to finish
+        undo_batch(found, current_organizer().email)
+    except Busy:
+        db.session.rollback()
+        flash("Another import is running; undo this one when it has finished.", "error")
+    except UndoRefused as refused:
+        db.session.rollback()
+        flash(refused.message, "error")
+    else:
+        db.session.commit()
+        flash(f"Undid import #{batch_id} ({found.filename}); the catalogue is as it was before it.")
     return redirect(url_for("imports.batch", batch_id=batch_id))
 
 
@@ -134,28 +136,38 @@ def confirm():
     if upload is None:
         abort(404, "The uploaded file is no longer here; upload it again.")
     organizer = current_organizer()
-    with exclusive_import():
-        try:
-            result = import_data(upload.path.read_bytes(), upload.filename, limits_from(current_app.config))
-        except UnreadableFile as error:
-            db.session.rollback()
-            flash(str(error), "error")
-            return redirect(url_for("imports.new"))
-        if not result.applied:
-            db.session.rollback()
-            flash("The catalogue changed since the preview and the file now has errors; nothing was imported.",
-                  "error")
-            return redirect(url_for("imports.preview", preview_id=uploads.finished_preview(upload, result.plan)))
-        earlier = committed_with_checksum(upload.checksum)
-        recorded = record_batch(result, upload.checksum, organizer.email, organizer.id)
-        db.session.commit()
-    if recorded is None:
+    job_id = jobs.start_confirm(upload, Actor(organizer.email, organizer.id),
+                                wait=current_app.config.get("IMPORT_CONFIRM_WAIT", 3.0))
+    if jobs.load_job(job_id)["state"] == "running":  # its progress page, at an address that can be reloaded
+        return redirect(url_for("imports.job", job_id=job_id))
+    return _job_page(job_id)
+
+
+@bp.get("/jobs/<job_id>")
+@editor_required
+def job(job_id: str):
+    return _job_page(job_id)
+
+
+def _job_page(job_id: str):
+    """A running import's progress page; a finished one's result, as a message on the page it leads to."""
+    found = jobs.load_job(job_id) or abort(404, "This import does not exist (any more).")
+    if found["state"] == "running":
+        return render_template("imports/job.html", job=found)
+    if found["state"] == "failed":
+        flash(found["error"], "error")
+        return redirect(url_for("imports.new"))
+    if found["outcome"] == "errors":
+        flash("The catalogue changed since the preview and the file now has errors; nothing was imported.", "error")
+        return redirect(url_for("imports.preview", preview_id=found["preview_id"]))
+    if found["outcome"] == "unchanged":
+        earlier = db.session.get(ImportBatch, found["earlier_id"]) if found.get("earlier_id") else None
         when = f" as import #{earlier.id} on {earlier.created_at:%Y-%m-%d %H:%M} UTC" if earlier else ""
         flash(f"Already imported{when}: nothing in the catalogue changed." if earlier else
               "Nothing to import: the catalogue already holds everything in this file.")
         return redirect(url_for("imports.history"))
-    flash(f"Imported {upload.filename} as import #{recorded.id}.")
-    return redirect(url_for("imports.batch", batch_id=recorded.id))
+    flash(f"Imported {found['filename']} as import #{found['batch_id']}.")
+    return redirect(url_for("imports.batch", batch_id=found["batch_id"]))
 
 
 def _attachment(name: str) -> str:
