@@ -4,13 +4,20 @@ Rows with distinct exhibit codes are distinct exhibits, even when their names ar
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 from catalogue.catalog.rules import name_key
+from catalogue.imports.sheet import SourceRow
 
-if TYPE_CHECKING:
-    from catalogue.imports.plan import KnownExhibit, Ref
-    from catalogue.imports.sheet import SourceRow
+Ref = int | str  # an existing id, or "new:<n>" for a record this import creates
+
+
+@dataclass(frozen=True)
+class KnownExhibit:
+    id: int
+    enterprise_id: int
+    category_id: int | None
+    values: dict  # attribute -> stored value (attributes of EXHIBIT_FIELDS; tags as a list)
 
 NAMES = ("name_zh", "name")
 

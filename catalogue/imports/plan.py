@@ -16,7 +16,7 @@ from catalogue.catalog.rules import (
     website_problem,
 )
 from catalogue.imports.categories import CategoryResolver, KnownCategory, NewCategory
-from catalogue.imports.matching import StoredExhibits, coded_names
+from catalogue.imports.matching import KnownExhibit, Ref, StoredExhibits, coded_names
 from catalogue.imports.sheet import Problem, Sheet, SourceRow
 
 ENTERPRISE_FIELDS = {
@@ -43,21 +43,10 @@ CHECKED = {
     "credit_code": (normalise_credit_code, credit_code_problem),
     "website": (normalise_website, website_problem),
 }
-Ref = int | str  # an existing id, or "new:<n>" for a record this import creates
-
-
 @dataclass(frozen=True)
 class KnownEnterprise:
     id: int
     values: dict  # attribute -> stored value (attributes of ENTERPRISE_FIELDS)
-
-
-@dataclass(frozen=True)
-class KnownExhibit:
-    id: int
-    enterprise_id: int
-    category_id: int | None
-    values: dict  # attribute -> stored value (attributes of EXHIBIT_FIELDS; tags as a list)
 
 
 @dataclass
