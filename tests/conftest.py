@@ -3,15 +3,18 @@ CATALOGUE_TEST_DATABASE_URL is set), its client and CLI runner, a shared demo ap
 
 from __future__ import annotations
 
+import io
 import itertools
 import os
 import re
+import shutil
 import uuid
 
 import pytest
+from alembic import command as alembic_command
 from flask import g, has_app_context
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, func, select, text
 
 from catalogue import create_app
 from catalogue.catalog.models import Category, Enterprise, Exhibit
@@ -20,10 +23,36 @@ from catalogue.extensions import db
 PG_URL = os.environ.get("CATALOGUE_TEST_DATABASE_URL")
 
 
-class Database:
-    """A throw-away database: a SQLite file, or a PostgreSQL schema of its own."""
+class Template:
+    """The migrated empty schema, made once per test session: a SQLite file to copy, or (PostgreSQL) the
+    migrations' SQL, run in each test's own schema. Running Alembic for every test was most of its setup."""
 
     def __init__(self, directory):
+        self.sqlite_file = directory / "template.sqlite3"
+        self.sql: str | None = None
+        database = Database(directory)
+        app = create_app({
+            "TESTING": True, "INSTANCE_PATH": str(directory / "instance"), "CATALOGUE_SECRET_KEY": "test-secret",
+            "CATALOGUE_INDEX_DIR": str(directory / "search-index"), "CATALOGUE_DEMO": False, **database.config(),
+        })
+        with app.app_context():
+            if PG_URL:
+                buffer = io.StringIO()
+                config = app.extensions["migrate"].migrate.get_config(app.extensions["migrate"].directory)
+                config.output_buffer = buffer
+                alembic_command.upgrade(config, "head", sql=True)
+                self.sql = buffer.getvalue()
+            db.session.remove()
+            db.engine.dispose()
+        if not PG_URL:
+            shutil.copyfile(database.path, self.sqlite_file)  # disposed: the WAL is checkpointed into it
+        database.drop()
+
+
+class Database:
+    """A throw-away database: a SQLite file, or a PostgreSQL schema of its own (from the template when given)."""
+
+    def __init__(self, directory, template: Template | None = None):
         self.schema = None
         if PG_URL:
             self.schema = f"t_{uuid.uuid4().hex[:12]}"
@@ -31,9 +60,16 @@ class Database:
             engine = create_engine(PG_URL)
             with engine.begin() as connection:
                 connection.execute(text(f'CREATE SCHEMA "{self.schema}"'))
+                if template is not None:
+                    connection.execute(text(f'SET LOCAL search_path TO "{self.schema}"'))
+                    connection.exec_driver_sql(template.sql.replace("BEGIN;", "").replace("COMMIT;", ""))
             engine.dispose()
         else:
-            self.url = f"sqlite:///{directory / 'catalogue.sqlite3'}"
+            directory.mkdir(parents=True, exist_ok=True)
+            self.path = directory / "catalogue.sqlite3"
+            if template is not None:
+                shutil.copyfile(template.sqlite_file, self.path)
+            self.url = f"sqlite:///{self.path}"
 
     def config(self) -> dict:
         options = {"pool_pre_ping": True}
@@ -63,8 +99,10 @@ class Client(FlaskClient):
         return super().open(*args, **kwargs)
 
 
-def make_app(directory, demo: bool = False, **overrides):
-    database = Database(directory)
+def make_app(directory, demo: bool = False, template: Template | None = None, **overrides):
+    """An app on a new database: migrated from scratch (and with the demo loaded, when demo), or a copy of
+    the session's migrated template."""
+    database = Database(directory, template)
     config = {
         "TESTING": True,
         "INSTANCE_PATH": str(directory / "instance"),
@@ -90,10 +128,16 @@ def close_app(app) -> None:
     app.extensions["test_database"].drop()
 
 
+@pytest.fixture(scope="session")
+def database_template(tmp_path_factory) -> Template:
+    return Template(tmp_path_factory.mktemp("template"))
+
+
 @pytest.fixture
-def app(tmp_path):
-    """A new app on an empty, migrated database; an app context is pushed for the test."""
-    application = make_app(tmp_path)
+def app(tmp_path, database_template):
+    """A new app on an empty, migrated database (a copy of the session's template); an app context is
+    pushed for the test."""
+    application = make_app(tmp_path, template=database_template)
     with application.app_context():
         yield application
     close_app(application)
@@ -123,6 +167,20 @@ def demo_client(demo_app):
 
 
 _numbers = itertools.count(1)
+
+
+def count(model) -> int:
+    """How many rows the model's table holds."""
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+@pytest.fixture
+def chips_tree(make_category):
+    """Integrated circuits 集成电路 › Chips 芯片, and Core components 核心元器件 beside them."""
+    ic = make_category(slug="integrated-circuits", name="Integrated circuits", name_zh="集成电路")
+    chips = make_category(slug="chips", name="Chips", name_zh="芯片", parent=ic)
+    core = make_category(slug="core-components", name="Core components", name_zh="核心元器件")
+    return ic, chips, core
 
 
 @pytest.fixture

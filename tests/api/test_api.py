@@ -28,15 +28,6 @@ def ids(response) -> list[int]:
     return [item["id"] for item in response.json["items"]]
 
 
-@pytest.fixture
-def tree(make_category):
-    """Integrated circuits › Chips, and Core components beside them."""
-    ic = make_category(slug="integrated-circuits", name="Integrated circuits", name_zh="集成电路")
-    chips = make_category(slug="chips", name="Chips", name_zh="芯片", parent=ic)
-    core = make_category(slug="core-components", name="Core components", name_zh="核心元器件")
-    return ic, chips, core
-
-
 # Lists and pagination
 
 
@@ -95,8 +86,8 @@ def test_empty_parameters_mean_no_filter(client, make_exhibit):
 # Filters
 
 
-def test_exhibit_category_filter_includes_sub_categories(client, tree, make_exhibit):
-    ic, chips, core = tree
+def test_exhibit_category_filter_includes_sub_categories(client, chips_tree, make_exhibit):
+    ic, chips, core = chips_tree
     on_ic, on_chips = make_exhibit(category=ic), make_exhibit(category=chips)
     make_exhibit(category=core)
     make_exhibit()
@@ -118,8 +109,8 @@ def test_exhibit_hall_and_enterprise_filters(client, make_enterprise, make_exhib
     assert client.get("/api/v1/exhibits?hall=S2").json["total"] == 1
 
 
-def test_enterprise_filters(client, tree, make_enterprise, make_exhibit):
-    _, chips, core = tree
+def test_enterprise_filters(client, chips_tree, make_enterprise, make_exhibit):
+    _, chips, core = chips_tree
     chip_maker = make_enterprise(hall="N1")
     component_maker = make_enterprise(hall="S2")
     make_exhibit(enterprise=chip_maker, category=chips)
@@ -141,8 +132,8 @@ def test_unknown_category_is_not_found(client, path):
 # Details
 
 
-def test_exhibit_detail(client, tree, make_enterprise, make_exhibit):
-    _, chips, _ = tree
+def test_exhibit_detail(client, chips_tree, make_enterprise, make_exhibit):
+    _, chips, _ = chips_tree
     enterprise = make_enterprise(
         name="Chongqing Chips Co.", name_zh="重庆芯片公司", hall="N1", booth="N1-A08"
     )
@@ -186,8 +177,8 @@ def test_exhibit_without_category_or_english_name(client, make_exhibit):
     )
 
 
-def test_enterprise_detail_lists_its_exhibits(client, tree, make_enterprise, make_exhibit):
-    _, chips, _ = tree
+def test_enterprise_detail_lists_its_exhibits(client, chips_tree, make_enterprise, make_exhibit):
+    _, chips, _ = chips_tree
     enterprise = make_enterprise(
         credit_code="91500000MA5U7JBP2H", website="https://example.com", description="Chips.",
         description_zh="芯片。",
@@ -229,8 +220,8 @@ def test_missing_record_names_the_id(client):
 # Category tree
 
 
-def test_category_tree_counts_include_sub_categories(client, tree, make_category, make_exhibit):
-    ic, chips, core = tree
+def test_category_tree_counts_include_sub_categories(client, chips_tree, make_category, make_exhibit):
+    ic, chips, core = chips_tree
     sensors = make_category(slug="sensors", name="Sensors", name_zh="传感器", parent=core)
     make_exhibit(category=ic)
     for _ in range(3):

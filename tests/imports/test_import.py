@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from catalogue.catalog.models import Category, Enterprise, Exhibit
 from catalogue.extensions import db
+from tests.conftest import count
 from tests.imports.conftest import CODE_A, csv_bytes, row, xlsx_bytes
 
 CHIP = row(
@@ -18,10 +19,6 @@ RADAR = row(
     enterprise_zh="重庆雷视科技有限公司", hall="N2", booth="N2-B03",
     code="EX-002", exhibit_zh="4D毫米波雷达", category="传感器",
 )
-
-
-def count(model) -> int:
-    return db.session.scalar(select(func.count()).select_from(model))
 
 
 def run_import(runner, path, *args):

@@ -17,7 +17,7 @@ from catalogue.imports import jobs
 from catalogue.imports.history import ImportBatch
 from catalogue.locks import IMPORT_LOCK, transaction_lock
 from tests.conftest import csrf_token
-from tests.imports.test_upload import CHIP, RADAR, confirm, count, preview_of, upload, xlsx_bytes
+from tests.organizer.test_imports import CHIP, RADAR, confirm, count, preview_of, upload, xlsx_bytes
 
 JOB = re.compile(r"/organizer/imports/jobs/([0-9a-f]{32})")
 

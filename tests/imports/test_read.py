@@ -25,7 +25,7 @@ MIB = 1024 * 1024
 COMPANY_ZH = "重庆芯联微电子有限公司"
 
 
-def csv_bytes(text: str, encoding: str = "utf-8") -> bytes:
+def encoded(text: str, encoding: str = "utf-8") -> bytes:
     """Encode CSV text written with \\n line ends as CRLF, like a spreadsheet would save it."""
     return text.replace("\n", "\r\n").encode(encoding)
 
@@ -122,7 +122,7 @@ def test_normalise_header() -> None:
 
 
 def test_title_rows_are_skipped_and_rows_keep_spreadsheet_numbers() -> None:
-    data = csv_bytes(
+    data = encoded(
         "2024 Expo exhibitor list,,,\n"
         ",,,\n"
         "展商名称*,展位号*,Ｈａｌｌ,Remarks\n"
@@ -142,20 +142,20 @@ def test_title_rows_are_skipped_and_rows_keep_spreadsheet_numbers() -> None:
 
 
 def test_utf8_csv() -> None:
-    sheet = read_table(csv_bytes(f"企业名称,展位号\n{COMPANY_ZH},A1\n"), "list.csv")
+    sheet = read_table(encoded(f"企业名称,展位号\n{COMPANY_ZH},A1\n"), "list.csv")
     assert sheet.encoding == "utf-8"
     assert values(sheet) == [{"enterprise_name_zh": COMPANY_ZH, "booth": "A1"}]
 
 
 def test_utf8_bom_csv_header_is_not_polluted() -> None:
-    sheet = read_table(csv_bytes(f"企业名称,展位号\n{COMPANY_ZH},A1\n", "utf-8-sig"), "list.csv")
+    sheet = read_table(encoded(f"企业名称,展位号\n{COMPANY_ZH},A1\n", "utf-8-sig"), "list.csv")
     assert sheet.encoding == "utf-8-sig"
     assert sheet.headers == ("企业名称", "展位号")
     assert values(sheet) == [{"enterprise_name_zh": COMPANY_ZH, "booth": "A1"}]
 
 
 def test_gbk_csv() -> None:
-    data = csv_bytes(f"企业名称,展位号,企业简介\n{COMPANY_ZH},A1,集成电路设计\n", "gbk")
+    data = encoded(f"企业名称,展位号,企业简介\n{COMPANY_ZH},A1,集成电路设计\n", "gbk")
     sheet = read_table(data, "list.csv")
     assert sheet.encoding == "gb18030"
     assert values(sheet) == [
@@ -168,19 +168,19 @@ def test_gb18030_only_characters(rare: str) -> None:
     name = f"{rare}科技有限公司"
     with pytest.raises(UnicodeEncodeError):
         name.encode("gbk")
-    sheet = read_table(csv_bytes(f"企业名称,展位号\n{name},A1\n", "gb18030"), "list.csv")
+    sheet = read_table(encoded(f"企业名称,展位号\n{name},A1\n", "gb18030"), "list.csv")
     assert sheet.encoding == "gb18030"
     assert sheet.rows[0].values["enterprise_name_zh"] == name
 
 
 @pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be"])
 def test_utf16_refused_by_name(codec: str) -> None:
-    message = refused(csv_bytes("Enterprise,Booth\nAcme,A1\n", codec))
+    message = refused(encoded("Enterprise,Booth\nAcme,A1\n", codec))
     assert message == "The file is UTF-16 text; save it as UTF-8 CSV"
 
 
 def test_latin1_refused_with_offset() -> None:
-    data = csv_bytes("Enterprise,Booth\nCafé Ltd,A1\n", "latin-1")
+    data = encoded("Enterprise,Booth\nCafé Ltd,A1\n", "latin-1")
     offset = data.index(b"\xe9")
     message = refused(data)
     assert "not UTF-8, GBK or GB18030" in message
@@ -188,14 +188,14 @@ def test_latin1_refused_with_offset() -> None:
 
 
 def test_tab_and_semicolon_delimiters() -> None:
-    tab = read_table(csv_bytes("Enterprise\tBooth\nAcme, Inc.\tA1\n"), "list.txt")
-    semicolon = read_table(csv_bytes("Enterprise;Booth\nAcme;A1\n"), "list.csv")
+    tab = read_table(encoded("Enterprise\tBooth\nAcme, Inc.\tA1\n"), "list.txt")
+    semicolon = read_table(encoded("Enterprise;Booth\nAcme;A1\n"), "list.csv")
     assert values(tab) == [{"enterprise_name": "Acme, Inc.", "booth": "A1"}]
     assert values(semicolon) == [{"enterprise_name": "Acme", "booth": "A1"}]
 
 
 def test_quoted_multiline_cell_counts_as_one_row() -> None:
-    data = csv_bytes(
+    data = encoded(
         "Enterprise,Exhibit Description,Exhibit\n"
         '"Acme","Line one\nLine two\n\nLine four","Chip\nSet"\n'
         "Beta,Short,Board\n"
@@ -207,12 +207,12 @@ def test_quoted_multiline_cell_counts_as_one_row() -> None:
 
 
 def test_malformed_csv_names_the_line() -> None:
-    message = refused(csv_bytes('Enterprise,Booth\nAcme,A1\n"Beta"x,A2\n'))
+    message = refused(encoded('Enterprise,Booth\nAcme,A1\n"Beta"x,A2\n'))
     assert "malformed at line 3" in message
 
 
 def test_neutralised_formulas_are_restored() -> None:
-    data = csv_bytes(
+    data = encoded(
         "Enterprise,Booth,Exhibit,Category,Tags,Hall,Website\n"
         "'=1+1,'+86,'-5,'@home,'abc,''=x,'\tTab\n"
     )
@@ -235,12 +235,12 @@ def test_whitespace_is_stripped_and_folded() -> None:
 
 
 def test_blank_rows_are_skipped() -> None:
-    sheet = read_table(csv_bytes("Enterprise,Booth\n\n , \u3000\nAcme,A1\n,\n"), "list.csv")
+    sheet = read_table(encoded("Enterprise,Booth\n\n , \u3000\nAcme,A1\n,\n"), "list.csv")
     assert [row.number for row in sheet.rows] == [4]
 
 
 def test_control_characters_are_problems_with_row_and_column() -> None:
-    data = csv_bytes("Enterprise,Booth,Credit Code\nAcme,A1,9150\x01000\nBeta,A\x7f2,ok\x0b\n")
+    data = encoded("Enterprise,Booth,Credit Code\nAcme,A1,9150\x01000\nBeta,A\x7f2,ok\x0b\n")
     sheet = read_table(data, "list.csv")
     assert [str(problem) for problem in sheet.problems] == [
         "Row 2, column C (Credit Code): contains a control character (U+0001)",
@@ -253,7 +253,7 @@ def test_control_characters_are_problems_with_row_and_column() -> None:
 
 def test_nul_after_the_first_8_kib_is_a_problem() -> None:
     filler = "".join(f"Company {n},A{n}\n" for n in range(1000))
-    data = csv_bytes(f"Enterprise,Booth\n{filler}Nul\x00Co,B1\n")
+    data = encoded(f"Enterprise,Booth\n{filler}Nul\x00Co,B1\n")
     sheet = read_table(data, "list.csv")
     assert [str(problem) for problem in sheet.problems] == [
         "Row 1002, column A (Enterprise): contains a control character (U+0000)"
@@ -265,7 +265,7 @@ def test_nul_bytes_at_the_start_are_refused() -> None:
 
 
 def test_cell_over_the_limit_is_a_problem() -> None:
-    data = csv_bytes(f"Enterprise,Description\nAcme,{'x' * 6001}\nBeta,{'y' * 5000}\n")
+    data = encoded(f"Enterprise,Description\nAcme,{'x' * 6001}\nBeta,{'y' * 5000}\n")
     sheet = read_table(data, "list.csv")
     assert [str(problem) for problem in sheet.problems] == [
         "Row 2, column B (Description): is 6,001 characters long; the limit is 5,000"
@@ -275,7 +275,7 @@ def test_cell_over_the_limit_is_a_problem() -> None:
 
 
 def test_rows_over_the_limit_are_refused() -> None:
-    data = csv_bytes("Enterprise,Booth\n" + "".join(f"C{n},A{n}\n" for n in range(4)))
+    data = encoded("Enterprise,Booth\n" + "".join(f"C{n},A{n}\n" for n in range(4)))
     assert len(read_table(data, "list.csv", Limits(max_rows=4)).rows) == 4
     message = refused(data, limits=Limits(max_rows=3))
     assert "more than 3 rows" in message and "limit is 3" in message
@@ -289,13 +289,13 @@ def test_size_limit_and_empty_file() -> None:
 
 
 def test_missing_header_row_lists_what_was_found() -> None:
-    message = refused(csv_bytes("Name,Stand,Notes\nAcme,A1,x\n"))
+    message = refused(encoded("Name,Stand,Notes\nAcme,A1,x\n"))
     assert '"Name", "Stand", "Notes"' in message
     assert "Enterprise" in message and "展位号" in message
 
 
 def test_duplicate_header_names_both_columns() -> None:
-    message = refused(csv_bytes("Booth,Enterprise,展位号\nA1,Acme,A1\n"))
+    message = refused(encoded("Booth,Enterprise,展位号\nA1,Acme,A1\n"))
     assert "A (Booth)" in message and "C (展位号)" in message
 
 

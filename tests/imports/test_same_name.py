@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from catalogue.catalog.models import Enterprise, Exhibit
 from catalogue.extensions import db
 from catalogue.imports.export import export_bytes
 from catalogue.imports.history import ImportBatch
+from tests.conftest import count
 from tests.imports.conftest import csv_bytes, row, xlsx_bytes
 from tests.imports.test_undo import undo
-from tests.imports.test_upload import confirm, preview_of, upload
+from tests.organizer.test_imports import confirm, preview_of, upload
 
 MAKER = "重庆智感科技有限公司"
 SENSOR_A = row(enterprise_zh=MAKER, hall="N3", booth="N3-C01", code="EX-0004161", exhibit_zh="智能传感器",
@@ -19,10 +20,6 @@ SENSOR_A = row(enterprise_zh=MAKER, hall="N3", booth="N3-C01", code="EX-0004161"
 SENSOR_B = row(enterprise_zh=MAKER, code="EX-0014161", exhibit_zh="智能传感器", exhibit="Smart sensor",
                exhibit_description_zh="压力型号", tags="传感器、压力")
 FILLER = [row(enterprise_zh=MAKER, code=f"EX-{n:07d}", exhibit_zh=f"展品{n}") for n in range(3)]
-
-
-def count(model) -> int:
-    return db.session.scalar(select(func.count()).select_from(model))
 
 
 def cli(runner, write_file, name: str, data: bytes):
@@ -172,7 +169,7 @@ def test_the_web_preview_shows_both_as_create_and_undo_restores_exactly(runner, 
 
 
 def test_the_editor_keeps_same_named_exhibits_apart_by_code(runner, write_file, admin_client):
-    from tests.catalog.test_editing import errors, exhibit_form, post
+    from tests.organizer.test_editing import errors, exhibit_form, post
 
     assert cli(runner, write_file, "list.csv", csv_bytes([SENSOR_A, SENSOR_B])).exit_code == 0
     first, second = db.session.scalars(select(Exhibit).order_by(Exhibit.id)).all()

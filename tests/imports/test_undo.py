@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import hashlib
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from catalogue.catalog.models import Category, Enterprise, Exhibit
 from catalogue.extensions import db
 from catalogue.imports.export import export_bytes
 from catalogue.imports.history import BatchChange, ImportBatch
-from tests.conftest import csrf_token
+from tests.conftest import count, csrf_token
 from tests.imports.conftest import CODE_A, csv_bytes, row
-from tests.imports.test_upload import confirm, preview_of, upload
+from tests.organizer.test_imports import confirm, preview_of, upload
 
 BASE = [
     row(enterprise="Chongqing Xinlian Microelectronics Co., Ltd.", enterprise_zh="重庆芯联微电子有限公司",
@@ -31,10 +31,6 @@ EDITED = [
     row(enterprise_zh="重庆新能源电池有限公司", hall="S1", code="EX-006", exhibit_zh="固态电池",
         category="新能源 > 电池"),
 ]
-
-
-def count(model) -> int:
-    return db.session.scalar(select(func.count()).select_from(model))
 
 
 def cli_import(runner, write_file, rows, name="base.csv"):

@@ -7,7 +7,7 @@ import re
 import pytest
 
 
-def csrf_token(client, *urls: str) -> str | None:
+def plan_form_token(client, *urls: str) -> str | None:
     """The CSRF token from the first of these pages that has a form (None when CSRF is off)."""
     for url in (*urls, "/enterprises"):
         match = re.search(r'name="csrf_token" value="([^"]+)"', client.get(url).get_data(as_text=True))
@@ -22,7 +22,7 @@ def post_plan():
 
     def post(client, action: str, kind: str, item_id, *, json: bool = False, **fields):
         data = {"kind": kind, "id": str(item_id), **fields}
-        token = csrf_token(client, f"/{kind}s/{item_id}")
+        token = plan_form_token(client, f"/{kind}s/{item_id}")
         if token:
             data["csrf_token"] = token
         headers = {"Accept": "application/json"} if json else {}

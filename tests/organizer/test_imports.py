@@ -9,13 +9,13 @@ import threading
 from pathlib import Path
 
 from openpyxl import load_workbook
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from catalogue.catalog.models import Category, Enterprise, Exhibit
 from catalogue.extensions import db
 from catalogue.imports import uploads
 from catalogue.imports.history import ImportBatch
-from tests.conftest import csrf_token
+from tests.conftest import count, csrf_token
 from tests.imports.conftest import CODE_A, HEADERS, row, xlsx_bytes
 
 CHIP = row(
@@ -30,10 +30,6 @@ BAD_CODE = row(enterprise_zh="重庆坏码科技有限公司", credit_code="9135
                exhibit_zh="坏码展品")
 BAD_SITE = row(enterprise_zh="重庆坏站科技有限公司", website="ftp://files.example.cn", code="EX-004",
                exhibit_zh="坏站展品")
-
-
-def count(model) -> int:
-    return db.session.scalar(select(func.count()).select_from(model))
 
 
 def upload(client, data: bytes, name: str = "list.xlsx", token: str | None = None):

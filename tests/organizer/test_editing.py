@@ -7,21 +7,17 @@ import re
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from catalogue.catalog.models import Category, Enterprise, Exhibit
 from catalogue.extensions import db
 from catalogue.imports.export import export_bytes
-from tests.conftest import csrf_token
+from tests.conftest import count, csrf_token
 
 CODE_A = "91350100M000100Y43"
 ENTERPRISE = {"name": "Chongqing Xinlian Microelectronics Co., Ltd.", "name_zh": "重庆芯联微电子有限公司",
               "credit_code": "", "hall": "N1", "booth": "N1-A01", "website": "", "description": "",
               "description_zh": ""}
-
-
-def count(model) -> int:
-    return db.session.scalar(select(func.count()).select_from(model))
 
 
 def post(client, url: str, **data):
