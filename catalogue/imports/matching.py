@@ -19,6 +19,7 @@ class KnownExhibit:
     category_id: int | None
     values: dict  # attribute -> stored value (attributes of EXHIBIT_FIELDS; tags as a list)
 
+
 NAMES = ("name_zh", "name")
 
 
