@@ -31,7 +31,13 @@ from catalogue.search.request import (
     empty_response,
 )
 from catalogue.search.snippets import snippet
-from catalogue.search.spelling import CHINESE_STOP_WORDS, CHUNK, Vocabulary, corrected
+from catalogue.search.spelling import (
+    CHINESE_STOP_WORDS,
+    CHUNK,
+    Vocabulary,
+    corrected,
+    whole_syllables,
+)
 
 # Typo forgiveness applies to the fields a visitor types in English, at a discount.
 FUZZY_BOOSTS = {"name": 2.0, "name_zh": 2.0, "tags": 1.2, "enterprise_name": 1.0,
@@ -260,7 +266,9 @@ def run_search(searcher, cache: dict, request: SearchRequest, text: str) -> Sear
     selected = pick(narrowed(matched))
     by_type = pick(narrowed(matched, by_type=False))
     by_category = pick(narrowed(matched, by_category=False))
-    categories = sets.category_counts(by_category)
+    # a category holds exhibits: without a type filter its count is of exhibits, and the page
+    # links it with type=exhibit, so the count is what the link shows
+    categories = sets.category_counts(by_category if request.type else by_category & sets.term("type", "exhibit"))
     facets = {
         "category": sorted(categories.items(), key=lambda item: (-item[1], item[0])),
         "type": sets.type_counts(by_type),
@@ -281,13 +289,15 @@ def run_search(searcher, cache: dict, request: SearchRequest, text: str) -> Sear
             results = searcher.search(Or(flat), filter=selected, limit=page * per_page,
                                       optimize=False)
             ranked = [(hit.docnum, hit.score) for hit in results]
-        hits = [_hit(searcher, sets, docnum, score, terms) for docnum, score in ranked[(page - 1) * per_page:]]
+        hits = [_hit(searcher, sets, docnum, score, terms, request.lang)
+                for docnum, score in ranked[(page - 1) * per_page:]]
     return SearchResponse(text, len(selected), hits, facets,
                           _did_you_mean(vocabulary, sets, text, narrowed),
                           counts is not None and bool(selected))
 
 
-def _hit(searcher, sets: DocSets, docnum: int, score: float | None, terms: dict[str, set[str]]) -> Hit:
+def _hit(searcher, sets: DocSets, docnum: int, score: float | None, terms: dict[str, set[str]],
+         lang: str | None = None) -> Hit:
     stored = searcher.stored_fields(docnum)
 
     def matched(fieldname: str) -> bool:
@@ -295,7 +305,7 @@ def _hit(searcher, sets: DocSets, docnum: int, score: float | None, terms: dict[
 
     return Hit(id=stored["id"], type=stored["type"], db_id=stored["db_id"],
                name=stored.get("name"), name_zh=stored.get("name_zh"),
-               snippet=snippet(searcher.schema, stored, terms, matched, sets.cache),
+               snippet=snippet(searcher.schema, stored, terms, matched, sets.cache, lang),
                score=float(score or 0.0),
                hall=stored.get("hall"), booth=stored.get("booth"),
                category_slug=stored.get("category_slug"))
@@ -335,13 +345,16 @@ def run_suggest(searcher, prefix: str, limit: int) -> list[Suggestion]:
         if len(found) >= limit:
             break
     suggestions = []
+    # "lid" read as pinyin is li + d(ian): below names with the words it starts ("LiDAR")
+    mixed = not whole_syllables(prefix.replace(" ", ""))
     for docnum, (rank, lang) in found.items():
         stored = searcher.stored_fields(docnum)
         shown = stored.get("name") if lang == "e" else stored.get("name_zh")
         shown = shown or stored.get("name") or stored.get("name_zh")
         if shown and stored.get("type") in TYPES:
-            suggestions.append((rank, len(shown), shown.casefold(), docnum,
+            by_initials = mixed and lang == "z" and prefix not in normalise(shown)
+            suggestions.append((by_initials, rank, len(shown), shown.casefold(), docnum,
                                 Suggestion(shown, stored["type"], stored["db_id"])))
-    suggestions.sort(key=lambda s: s[:4])
+    suggestions.sort(key=lambda s: s[:5])
     return [s[-1] for s in suggestions[:limit]]
 

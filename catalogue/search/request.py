@@ -33,6 +33,7 @@ class SearchRequest:
     hall: str | None = None
     page: int = 1
     per_page: int = 20
+    lang: str | None = None  # "en"/"zh": snippets from that description, else the best matching one
 
 
 @dataclass
@@ -54,7 +55,8 @@ class Hit:
 @dataclass
 class SearchResponse:
     """A page of results. facets: {"category": [(slug, count)] by count, counting a document
-    under its category and every ancestor (so a count equals what that filter would give);
+    under its category and every ancestor, exhibits only unless a type is asked for (so a count
+    equals what that filter, with type=exhibit when no type was asked for, would give);
     "type": [("exhibit", n), ("enterprise", m)]}. Each facet ignores its own filter. partial:
     no document had every word, these have the most of them."""
 

@@ -38,12 +38,16 @@ def _shorten(text: str) -> str:
 
 
 def snippet(schema, stored: dict, terms: dict[str, set[str]], matched=None,
-            cache: dict | None = None) -> str:
-    """A highlighted extract of the description with the most matches (else the first one).
+            cache: dict | None = None, lang: str | None = None) -> str:
+    """A highlighted extract of the description with the most matches (else the first one); with
+    lang ("en"/"zh"), of that language's description, else of the other one.
     matched(fieldname), if given, says whether the document has any of the terms there (known
     from the postings: the highlighter is only run where it will mark something); cache, if
     given, keeps the analysis of the texts highlighted lately."""
     texts = [(f, stored.get(f) or "") for f in ("description", "description_zh")]
+    if lang in ("en", "zh"):
+        texts = [t for t in (texts[1], texts[0]) if t[1]] if lang == "zh" else [t for t in texts if t[1]]
+        texts = texts[:1]
     best = ""
     for fieldname, text in texts:
         if text and terms.get(fieldname) and (matched is None or matched(fieldname)):

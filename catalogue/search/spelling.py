@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import re
 import unicodedata
 from bisect import bisect_left
@@ -156,6 +157,17 @@ def _characters_by_syllable() -> dict[str, str]:
     return {syllable: "".join(chars) for syllable, chars in found.items()}
 
 
+@functools.lru_cache(maxsize=4096)
+def whole_syllables(text: str) -> bool:
+    """text is pinyin that splits into whole syllables ("xinpian"), not ending in an initial ("lid")."""
+    syllables = _characters_by_syllable()
+    ends = {0}
+    for end in range(1, len(text) + 1):
+        if any(end - n in ends and text[end - n:end] in syllables for n in range(1, 7)):
+            ends.add(end)
+    return len(text) in ends
+
+
 def _toneless(reading: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFD", reading) if c.isascii())
 
@@ -184,14 +196,27 @@ def corrected(vocabulary: Vocabulary, text: str) -> str | None:
             continue
         if cjk:
             fix = _cjk_correction(vocabulary, word)
-        elif max_edits(word) and not vocabulary.known(word):
-            fix = next(iter(vocabulary.similar(word)), None)
+        elif max_edits(word):
+            fix = _spelling(vocabulary, word)
         else:
             fix = None
         if fix:
             out += [text[last:start], fix]
             last = end
     return "".join(out) + text[last:] if out else None
+
+
+def _spelling(vocabulary: Vocabulary, word: str) -> str | None:
+    """The indexed spelling of a mistyped Latin word: its nearest indexed word when the word is
+    unknown, or when only its stem is ("managment" stems like "management"), a near word that is
+    more than another ending of it ("sensors" is not a typo of "sensor")."""
+    if not vocabulary.known(word):
+        return next(iter(vocabulary.similar(word)), None)
+    folded = word.casefold()
+    if ("spell", folded) in vocabulary.reader or any((f, folded) in vocabulary.reader for f in PINYIN_BOOSTS):
+        return None
+    return next((w for w in vocabulary.similar(word)
+                 if len(os.path.commonprefix([folded, w])) < min(len(folded), len(w)) - 1), None)
 
 
 def _cjk_correction(vocabulary: Vocabulary, run: str) -> str | None:

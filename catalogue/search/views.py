@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, g, render_template, request
 
 from catalogue.catalog import queries
 from catalogue.search.request import MAX_QUERY_CHARS, search_request
@@ -17,6 +17,7 @@ def search():
     args = request.args.to_dict()
     args["q"] = args.get("q", "")[:MAX_QUERY_CHARS]  # the page shortens an over-long query; the API refuses it
     request_ = search_request(args, page_arg(), per_page())
+    request_.lang = g.get("lang")  # snippets in the page's language
     response = search_service().search(request_) if request_.text.strip() else None
     hits = queries.records_for_hits(response.hits) if response else []
     return render_template(

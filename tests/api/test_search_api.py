@@ -31,9 +31,11 @@ def test_search_returns_the_documented_shape(client, catalogue):
     assert set(first) == {"type", "id", "name", "name_zh", "snippet", "score", "url"}
     assert (first["type"], first["id"]) == ("exhibit", catalogue["mcu"].id)
     assert first["url"].endswith(f"/exhibits/{catalogue['mcu'].id}")
-    # the enterprise counts too: it exhibits in the category named 芯片 (enterprises are faceted
-    # under their exhibits' categories)
-    assert {"slug": "chips", "name": "Chips", "name_zh": "芯片", "count": 2} in body["facets"]["category"]
+    # without a type, a category counts its exhibits (what category=chips&type=exhibit gives);
+    # the enterprise that matched is counted with type=enterprise
+    assert {"slug": "chips", "name": "Chips", "name_zh": "芯片", "count": 1} in body["facets"]["category"]
+    firms = client.get("/api/v1/search?q=芯片&type=enterprise").get_json()
+    assert {"slug": "chips", "name": "Chips", "name_zh": "芯片", "count": 1} in firms["facets"]["category"]
     assert {"value": "exhibit", "count": 1} in body["facets"]["type"]
     assert {"value": "enterprise", "count": 1} in body["facets"]["type"]
     Contract(build_document()).check(response, "/api/v1/search")
