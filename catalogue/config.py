@@ -20,6 +20,12 @@ DEFAULTS: dict[str, object] = {
     "CATALOGUE_REDIS_URL": None,
     "CATALOGUE_BASE_URL": None,  # the public address QR codes and printed signs point to
     "CATALOGUE_SECURE_COOKIES": None,  # None: Secure cookies exactly when the request is https
+    # the expo, named on the home page (the demo's; "" leaves a line out)
+    "CATALOGUE_EXPO_NAME": "2022 Smart China Expo",
+    "CATALOGUE_EXPO_NAME_ZH": "2022中国国际智能产业博览会",
+    "CATALOGUE_EXPO_DATES": "2022-08-22/2022-08-24",  # ISO: first/last day, or one day
+    "CATALOGUE_EXPO_VENUE": "Western China (Chongqing) Science City pavilion, Chongqing",
+    "CATALOGUE_EXPO_VENUE_ZH": "重庆 · 中国西部（重庆）科学城展馆",
     "IMPORT_MAX_BYTES": 20 * 1024 * 1024,
     "IMPORT_MAX_ROWS": 50_000,
     "IMPORT_MAX_CELL_CHARS": 5_000,

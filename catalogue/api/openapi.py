@@ -147,6 +147,9 @@ def _schemas() -> JSON:
                     {
                         "category": {
                             "type": "array",
+                            "description": "Exhibits per category (sub-categories included); with a type filter, "
+                                           "documents of that type. A count is the total of the same search with "
+                                           "category=<slug> and type=exhibit (or the type asked for).",
                             "items": _object("A category facet.", {**CATEGORY_FIELDS, "count": {"type": "integer"}}),
                         },
                         "type": {
@@ -157,7 +160,8 @@ def _schemas() -> JSON:
                         },
                     },
                 ),
-                "did_you_mean": {"type": ["string", "null"], "description": "A spelling from the catalogue's own words."},
+                "did_you_mean": {"type": ["string", "null"], "description": "A spelling from the catalogue's own words "
+                                 "(also when the results already came from it, e.g. 'battery managment')."},
             },
         ),
         "Suggestions": _object(

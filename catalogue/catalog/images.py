@@ -16,6 +16,7 @@ from catalogue.errors import CatalogueError
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_SIDE = 4096
+THUMB_SIDE = 160  # list thumbnails: shown at 4rem, sharp on 2x screens
 # Pillow warns above this many pixels and refuses above twice as many: decompression bombs stop at open().
 Image.MAX_IMAGE_PIXELS = MAX_SIDE * MAX_SIDE
 ACCEPTED_FORMATS = ("PNG", "JPEG", "GIF", "WEBP")  # only these decoders are ever tried
@@ -90,13 +91,43 @@ def store_image(data: bytes) -> str:
     directory = image_directory()
     directory.mkdir(parents=True, exist_ok=True)
     name = f"{uuid.uuid4().hex}.{ext}"
-    temporary = directory / f".{name}.part"
-    temporary.write_bytes(clean)
-    os.replace(temporary, directory / name)
+    _write(directory / name, clean)
+    make_thumbnail(name)
     return name
 
 
+def _write(path: Path, data: bytes) -> None:
+    """Write a file whole or not at all (readers never see half of it)."""
+    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.part")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
+
+
+def thumbnail_path(name: str) -> Path:
+    return image_directory() / "thumbs" / name
+
+
+def make_thumbnail(name: str) -> Path | None:
+    """The list thumbnail of a stored image (at most THUMB_SIDE pixels a side), made now if it is
+    missing (images stored before thumbnails existed get theirs on first request); None when the
+    image itself is gone."""
+    path = thumbnail_path(name)
+    if path.exists():
+        return path
+    try:
+        with Image.open(image_directory() / name) as image:
+            image.thumbnail((THUMB_SIDE, THUMB_SIDE))
+            data, _ext = _encode(image, name.rsplit(".", 1)[1])
+    except FileNotFoundError:
+        return None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _write(path, data)
+    return path
+
+
 def remove_image(name: str | None) -> None:
-    """Delete a stored image (after the commit that stopped using it); unknown names are ignored."""
+    """Delete a stored image and its thumbnail (after the commit that stopped using it); unknown
+    names are ignored."""
     if name and STORED_NAME.match(name):
         (image_directory() / name).unlink(missing_ok=True)
+        thumbnail_path(name).unlink(missing_ok=True)

@@ -38,6 +38,13 @@ class Layout:
     columns: int
     title: str | None = None
     title_zh: str | None = None
+    step: int = 1  # 2: booths are numbered 1, 3, 5… (or 2, 4, 6…), as along one side of an aisle
+
+    @property
+    def positions(self) -> list[int]:
+        """The booth numbers of a row, left to right."""
+        first = 2 if self.step == 2 and self.columns % 2 == 0 else 1
+        return list(range(first, self.columns + 1, self.step))
 
 
 @dataclass
@@ -108,42 +115,49 @@ def layout_for(hall: str, booths: Iterable[str | None], configured: dict | None 
     if not rows:
         rows = sorted({s.row for s in spots}, key=lambda r: (len(r), r))[:MAX_ROWS]
     columns = configured.get("columns") or min(max((s.position for s in spots), default=1), MAX_COLUMNS)
-    return Layout(hall, rows, columns, configured.get("title"), configured.get("title_zh"))
+    # derived from codes all odd (or all even): draw only those numbers, not a free booth between each
+    numbers = {s.position for s in spots if s.position <= columns}
+    step = 1 if configured.get("columns") or len(numbers) < 2 or len({n % 2 for n in numbers}) > 1 else 2
+    if step == 2 and columns % 2 != max(numbers) % 2:
+        columns = max(numbers)
+    return Layout(hall, rows, columns, configured.get("title"), configured.get("title_zh"), step)
 
 
 def hall_map(layout: Layout, enterprises: Iterable, matches: set[int] | None = None) -> HallMap:
     """Place each enterprise at its booth; those that do not fit are listed as unplaced."""
     row_index = {row: i for i, row in enumerate(layout.rows)}
+    column = {position: i for i, position in enumerate(layout.positions)}
     placed: dict[Spot, Booth] = {}
     unplaced = []
     for enterprise in enterprises:
         spot = parse_booth(enterprise.booth, layout.hall)
-        if spot is None or spot.row not in row_index or spot.position > layout.columns:
+        if spot is None or spot.row not in row_index or spot.position not in column:
             unplaced.append(enterprise)
             continue
         booth = placed.get(spot)
         if booth is None:
-            x, y = _origin(row_index[spot.row], spot.position)
+            x, y = _origin(row_index[spot.row], column[spot.position])
             booth = placed[spot] = Booth(enterprise.booth.strip(), spot, x, y)
         booth.enterprises.append(enterprise)
         booth.match = booth.match or (matches is not None and enterprise.id in matches)
     free = [
-        Booth("", Spot(row, position), *_origin(r, position))
+        Booth("", Spot(row, position), *_origin(r, c))
         for r, row in enumerate(layout.rows)
-        for position in range(1, layout.columns + 1)
+        for position, c in column.items()
         if Spot(row, position) not in placed
     ]
     return HallMap(
         layout,
-        width=LABEL_W + layout.columns * (CELL_W + GAP) + GAP,
+        width=LABEL_W + len(column) * (CELL_W + GAP) + GAP,
         height=LABEL_H + len(layout.rows) * (CELL_H + GAP) + GAP,
         booths=sorted(placed.values(), key=lambda b: (row_index[b.spot.row], b.spot.position)),
         free=free,
         unplaced=unplaced,
-        row_labels=[(row, _origin(r, 1)[1] + CELL_H // 2) for r, row in enumerate(layout.rows)],
-        column_labels=[(p, _origin(0, p)[0] + CELL_W // 2) for p in range(1, layout.columns + 1)],
+        row_labels=[(row, _origin(r, 0)[1] + CELL_H // 2) for r, row in enumerate(layout.rows)],
+        column_labels=[(p, _origin(0, c)[0] + CELL_W // 2) for p, c in column.items()],
     )
 
 
-def _origin(row: int, position: int) -> tuple[int, int]:
-    return LABEL_W + GAP + (position - 1) * (CELL_W + GAP), LABEL_H + GAP + row * (CELL_H + GAP)
+def _origin(row: int, column: int) -> tuple[int, int]:
+    """The top left corner of the booth in the row and column (both counted from 0)."""
+    return LABEL_W + GAP + column * (CELL_W + GAP), LABEL_H + GAP + row * (CELL_H + GAP)

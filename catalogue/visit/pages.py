@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Blueprint, abort, render_template, send_from_directory
 
 from catalogue.catalog import queries
-from catalogue.catalog.images import MEDIA_TYPES, STORED_NAME, image_directory
+from catalogue.catalog.images import (
+    MEDIA_TYPES,
+    STORED_NAME,
+    image_directory,
+    make_thumbnail,
+    thumbnail_path,
+)
 from catalogue.catalog.models import MAX_ID  # larger ids are not stored: asking for them is a 404
 from catalogue.web import enterprise_arg, page_arg, per_page, text_arg
 
@@ -84,7 +92,19 @@ def image(name: str):
     """A stored image, with its own media type and no sniffing."""
     if not STORED_NAME.match(name):
         abort(404)
-    response = send_from_directory(image_directory(), name, mimetype=MEDIA_TYPES[name.rsplit(".", 1)[1]],
+    return _send_image(image_directory(), name)
+
+
+@bp.get("/images/thumbs/<name>")
+def thumbnail(name: str):
+    """A stored image's list thumbnail (made on first request for images older than thumbnails)."""
+    if not STORED_NAME.match(name) or make_thumbnail(name) is None:
+        abort(404)
+    return _send_image(thumbnail_path(name).parent, name)
+
+
+def _send_image(directory: Path, name: str):
+    response = send_from_directory(directory, name, mimetype=MEDIA_TYPES[name.rsplit(".", 1)[1]],
                                    max_age=365 * 24 * 3600)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"

@@ -33,6 +33,17 @@ def hall_enterprises(hall: str) -> list[Enterprise]:
     return list(db.session.scalars(query))
 
 
+def hall_counts() -> dict[str, tuple[int, int]]:
+    """Each hall's (enterprises, exhibits)."""
+    rows = db.session.execute(
+        select(Enterprise.hall, func.count(func.distinct(Enterprise.id)), func.count(Exhibit.id))
+        .outerjoin(Exhibit, Exhibit.enterprise_id == Enterprise.id)
+        .where(Enterprise.hall.is_not(None))
+        .group_by(Enterprise.hall)
+    )
+    return {hall: (enterprises, exhibits) for hall, enterprises, exhibits in rows}
+
+
 def hall_exists(hall: str) -> bool:
     return db.session.scalar(select(func.count()).where(Enterprise.hall == hall)) > 0
 

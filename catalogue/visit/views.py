@@ -21,6 +21,7 @@ from catalogue.catalog import queries
 from catalogue.catalog.models import MAX_ID
 from catalogue.errors import CatalogueError, NotFound
 from catalogue.search.request import MAX_QUERY_CHARS
+from catalogue.visit import expo as expo_info
 from catalogue.visit import halls as hall_maps
 from catalogue.visit import plan as plans
 from catalogue.visit import qr
@@ -49,7 +50,21 @@ def current_plan() -> plans.Plan:
 
 @bp.app_context_processor
 def plan_helpers() -> dict:
-    return {"current_plan": current_plan}
+    return {"current_plan": current_plan, "expo": _expo, "hall_summaries": _hall_summaries}
+
+
+def _expo() -> expo_info.Expo:
+    """The configured expo, for the page's language (malformed dates are logged and left out)."""
+    config, lang = current_app.config, g.get("lang", "en")
+    try:
+        return expo_info.expo(config, lang)
+    except expo_info.InvalidExpoDates as error:
+        current_app.logger.warning("Leaving the expo dates out: %s", error)
+        return expo_info.expo({**config, "CATALOGUE_EXPO_DATES": ""}, lang)
+
+
+def _hall_summaries() -> list[expo_info.HallSummary]:
+    return expo_info.hall_summaries(visit_queries.hall_counts(), _hall_layouts(), g.get("lang", "en"))
 
 
 @bp.get("/plan")

@@ -38,7 +38,7 @@ def upload_logo(client, enterprise: Enterprise, data: bytes, name: str):
 
 def stored_images(app) -> list[Path]:
     directory = Path(app.instance_path) / "images"
-    return sorted(p for p in directory.glob("*") if not p.name.startswith(".")) if directory.exists() else []
+    return sorted(p for p in directory.glob("*") if p.is_file() and not p.name.startswith(".")) if directory.exists() else []
 
 
 def test_a_png_logo_is_stored_under_a_new_name_served_and_shown(app, editor_client, make_enterprise):
@@ -152,3 +152,43 @@ def test_a_polyglot_is_stored_as_a_clean_image_without_its_payload(app, editor_c
 def test_only_stored_image_names_are_served(editor_client):
     for name in ("../secret_key", "..%2Fsecret_key", "x.svg", "0" * 32 + ".png"):
         assert editor_client.get(f"/images/{name}").status_code == 404
+
+
+def test_an_upload_gets_a_thumbnail_that_lists_show(app, editor_client, make_enterprise):
+    enterprise = make_enterprise(name="Thumb Co.")
+    response = upload_logo(editor_client, enterprise, image_bytes("PNG", size=(1200, 600)), "logo.png")
+    assert response.status_code == 302
+    db.session.expire_all()
+    thumb = Path(app.instance_path) / "images" / "thumbs" / enterprise.logo
+    with Image.open(thumb) as image:
+        assert image.format == "PNG" and image.size == (160, 80)
+    with editor_client.get(f"/images/thumbs/{enterprise.logo}") as served:
+        assert served.status_code == 200 and served.headers["Content-Type"] == "image/png"
+        assert served.headers["X-Content-Type-Options"] == "nosniff" and served.data == thumb.read_bytes()
+    make_enterprise(name="Plain Co.")
+    listing = editor_client.get("/enterprises?lang=en").get_data(as_text=True)
+    assert f'<img class="card-thumb" src="/images/thumbs/{enterprise.logo}" alt=""' in listing
+    assert "Plain Co." in listing and listing.count('class="card-thumb"') == 1  # only where there is an image
+
+    form = {"csrf_token": csrf_token(editor_client, "/organizer/"), "name": enterprise.name, "remove_logo": "y"}
+    editor_client.post(f"/organizer/enterprises/{enterprise.id}", data=form, content_type="multipart/form-data")
+    assert not thumb.exists()
+
+
+def test_an_image_stored_before_thumbnails_gets_one_on_first_request(app, client, make_exhibit):
+    name = "ab" * 16 + ".jpg"
+    directory = Path(app.instance_path) / "images"
+    directory.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", (900, 1200), (10, 120, 200)).save(directory / name, "JPEG")
+    exhibit = make_exhibit(name="Old picture", image=name)
+    db.session.commit()
+    assert not (directory / "thumbs" / name).exists()
+    assert f'src="/images/thumbs/{name}"' in client.get("/exhibits?lang=en").get_data(as_text=True)
+    with client.get(f"/images/thumbs/{name}") as served:
+        assert served.status_code == 200 and served.headers["Content-Type"] == "image/jpeg"
+        with Image.open(io.BytesIO(served.data)) as image:
+            assert image.size == (120, 160)
+    assert (directory / "thumbs" / name).exists()
+    assert exhibit.image == name
+    assert client.get(f"/images/thumbs/{'cd' * 16}.png").status_code == 404  # no image, no thumbnail
+    assert client.get("/images/thumbs/..%2Fsecret_key").status_code == 404

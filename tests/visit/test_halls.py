@@ -42,14 +42,30 @@ def firm(id_, booth):
 
 def test_the_layout_is_derived_from_the_booths_and_odd_ones_are_unplaced():
     firms = [firm(1, "N1-A01"), firm(2, "N1-B05"), firm(3, "N1-A03"), firm(4, "Stage"), firm(5, "N1-A03")]
+    firms.append(firm(6, "N1-B02"))
     layout = layout_for("N1", [f.booth for f in firms])
-    assert (layout.rows, layout.columns) == (["A", "B"], 5)
+    assert (layout.rows, layout.positions) == (["A", "B"], [1, 2, 3, 4, 5])
     drawn = hall_map(layout, firms, matches={2})
     assert [(b.code, [f.id for f in b.enterprises], b.match) for b in drawn.booths] == [
-        ("N1-A01", [1], False), ("N1-A03", [3, 5], False), ("N1-B05", [2], True),
+        ("N1-A01", [1], False), ("N1-A03", [3, 5], False), ("N1-B02", [6], False), ("N1-B05", [2], True),
     ]
     assert [f.id for f in drawn.unplaced] == [4]
-    assert len(drawn.free) == 2 * 5 - 3
+    assert len(drawn.free) == 2 * 5 - 4
+
+
+@pytest.mark.parametrize(("booths", "positions"), [
+    (["N1-A01", "N1-A05", "N1-B03", "N1-B09"], [1, 3, 5, 7, 9]),  # one side of an aisle: odd numbers
+    (["N1-A02", "N1-A06", "N1-B04"], [2, 4, 6]),
+    (["N1-A01", "N1-A02", "N1-A06"], [1, 2, 3, 4, 5, 6]),  # both: every number
+])
+def test_booths_numbered_odd_or_even_only_leave_no_free_booth_between_them(booths, positions):
+    layout = layout_for("N1", booths)
+    assert layout.positions == positions
+    drawn = hall_map(layout, [firm(i, b) for i, b in enumerate(booths)])
+    assert [p for p, _x in drawn.column_labels] == positions
+    assert drawn.unplaced == [] and len(drawn.free) == len(layout.rows) * len(positions) - len(booths)
+    xs = [x for _p, x in drawn.column_labels]
+    assert xs == sorted(xs) and len({b - a for a, b in zip(xs, xs[1:], strict=False)}) <= 1  # evenly spaced
 
 
 def test_a_configured_layout_wins_and_booths_outside_it_are_unplaced():
@@ -135,3 +151,6 @@ def test_every_demo_hall_has_a_map(demo_client):
     for hall in ("N1", "N2", "N3", "S1"):
         html = demo_client.get(f"/halls/{hall}?lang=en").get_data(as_text=True)
         assert html.count('class="booth') > 5 and "Booths not on the map" not in html
+        # the demo numbers booths 01, 03, 05…: no free column between each two
+        labels = [int(n) for n in re.findall(r'<text class="axis" x="\d+" y="18"[^>]*>(\d+)</text>', html)]
+        assert labels and all(n % 2 == 1 for n in labels), labels

@@ -370,3 +370,15 @@ def _walk(nodes):
     for node in nodes:
         yield node
         yield from _walk(node.children)
+
+
+def test_a_category_page_leaves_its_own_name_off_the_cards_but_names_sub_categories(client, make_exhibit, chips_tree):
+    ic, chips, _core = chips_tree
+    make_exhibit(name="Own-level exhibit", category=ic)
+    make_exhibit(name="Chip exhibit", category=chips)
+    html = text_of(client.get("/categories/integrated-circuits?lang=zh"))
+    cards = html[html.index('<ul class="cards">'):]
+    assert cards.count("类别：") == 1 and ">芯片</a>" in cards and ">集成电路</a>" not in cards
+    chips_page = text_of(client.get("/categories/chips?lang=en"))
+    assert "Category:" not in chips_page[chips_page.index('<ul class="cards">'):]
+    assert "Category:" in text_of(client.get("/exhibits?lang=en"))  # other lists still say it

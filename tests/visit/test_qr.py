@@ -40,7 +40,14 @@ def test_detail_pages_show_their_qr_code(client, make_exhibit):
     assert f'<img src="/exhibits/{exhibit.id}/qr.svg"' in html and 'alt="QR code of this page"' in html
     html = client.get(f"/enterprises/{exhibit.enterprise.id}?lang=en").get_data(as_text=True)
     assert f'<img src="/enterprises/{exhibit.enterprise.id}/qr.svg"' in html
-    assert f'href="/enterprises/{exhibit.enterprise.id}/sign"' in html
+
+
+def test_only_organizers_see_the_link_to_the_printable_sign(client, editor_client, make_exhibit):
+    enterprise = make_exhibit().enterprise
+    sign = f'href="/enterprises/{enterprise.id}/sign"'
+    assert sign not in client.get(f"/enterprises/{enterprise.id}?lang=en").get_data(as_text=True)
+    assert sign in editor_client.get(f"/enterprises/{enterprise.id}?lang=en").get_data(as_text=True)
+    assert client.get(f"/enterprises/{enterprise.id}/sign").status_code == 200  # the address stays public
 
 
 def test_the_booth_sign_has_both_names_the_booth_a_big_qr_and_the_exhibits(client, make_enterprise, make_exhibit):
