@@ -28,7 +28,7 @@ from catalogue import create_app  # noqa: E402
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-SIZES = {"phone": (390, 844), "desktop": (1280, 800)}
+SIZES = {"phone": (390, 844), "desktop": (1366, 800)}
 PLAN = "x3.x5.x11.e20.x40"  # a few exhibits and an enterprise in the visit plan
 
 
