@@ -55,7 +55,7 @@ def test_a_1200_px_picture_fits_the_phone_page_and_lists_show_its_thumbnail(new_
     exhibit_id, name = pictured_exhibit
     page = new_page(viewport=PHONE)
     page.goto(f"/exhibits/{exhibit_id}?lang=zh")
-    page.wait_for_function("document.querySelector('.detail-image').complete")
+    expect(page.locator(".detail-image")).to_have_js_property("complete", True)
     assert page.evaluate("document.querySelector('.detail-image').naturalWidth") == 1200
     assert page_width(page) == 390
     box = page.locator(".detail-image").bounding_box()
@@ -64,7 +64,7 @@ def test_a_1200_px_picture_fits_the_phone_page_and_lists_show_its_thumbnail(new_
     page.goto("/categories/chips?lang=zh")
     thumb = page.locator(f'.card-thumb[src="/images/thumbs/{name}"]')
     expect(thumb).to_be_visible()
-    page.wait_for_function(f"document.querySelector('.card-thumb[src=\"/images/thumbs/{name}\"]').complete")
+    expect(thumb).to_have_js_property("complete", True)
     assert thumb.evaluate("img => [img.naturalWidth, img.naturalHeight]") == [160, 107]
     assert page_width(page) == 390
 
