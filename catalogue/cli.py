@@ -5,18 +5,19 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 
 from catalogue.extensions import db
 
 
 def register_commands(app: Flask) -> None:
-    from catalogue.organizer.cli import create_organizer_command
+    from catalogue.organizer.cli import change_password_command, create_organizer_command
 
     app.cli.add_command(create_organizer_command)
+    app.cli.add_command(change_password_command)
     for command in (
         load_demo_command, import_command, export_command, reindex_command, check_index_command,
-        search_command, backup_command,
+        search_command, backup_command, prune_search_log_command,
     ):
         app.cli.add_command(command)
 
@@ -187,3 +188,17 @@ def backup_command(path: Path, force: bool) -> None:
         click.echo(f"Error: {refused}", err=True)
         raise SystemExit(1) from None
     click.echo(f"Backed up {backup.source} to {backup.path} ({backup.size:,} bytes; integrity check ok).")
+
+
+@click.command("prune-search-log")
+@click.option("--days", type=click.IntRange(min=0), default=None,
+              help="Keep this many whole days of raw rows (default: CATALOGUE_SEARCH_LOG_DAYS).")
+def prune_search_log_command(days: int | None) -> None:
+    """Fold search-log rows older than the kept days into per-day totals and delete them."""
+    from catalogue.search.searchlog import prune
+
+    keep = current_app.config["CATALOGUE_SEARCH_LOG_DAYS"] if days is None else days
+    pruned = prune(db.session, keep)
+    db.session.commit()
+    click.echo(f"Folded {pruned.rows} search-log row(s) from {pruned.days} day(s) into daily totals; "
+               f"kept the last {keep} day(s).")

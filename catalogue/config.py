@@ -6,11 +6,14 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask
 
 BOOLEAN_KEYS = {"CATALOGUE_DEMO", "CATALOGUE_SECURE_COOKIES"}
-INT_KEYS = {"IMPORT_MAX_BYTES", "IMPORT_MAX_ROWS", "IMPORT_MAX_CELL_CHARS", "PER_PAGE", "MAX_PER_PAGE"}
+INT_KEYS = {"IMPORT_MAX_BYTES", "IMPORT_MAX_ROWS", "IMPORT_MAX_CELL_CHARS", "PER_PAGE", "MAX_PER_PAGE",
+            "CATALOGUE_PROXY_HOPS", "CATALOGUE_SEARCH_LOG_DAYS"}
+LOCAL_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
 
 DEFAULTS: dict[str, object] = {
     "CATALOGUE_DATABASE_URL": None,  # sqlite:///<instance>/catalogue.sqlite3
@@ -26,9 +29,12 @@ DEFAULTS: dict[str, object] = {
     "CATALOGUE_EXPO_DATES": "2022-08-22/2022-08-24",  # ISO: first/last day, or one day
     "CATALOGUE_EXPO_VENUE": "Western China (Chongqing) Science City pavilion, Chongqing",
     "CATALOGUE_EXPO_VENUE_ZH": "重庆 · 中国西部（重庆）科学城展馆",
+    "CATALOGUE_TRUSTED_HOSTS": None,  # comma-separated; None: LOCAL_HOSTS plus CATALOGUE_BASE_URL's host
+    "CATALOGUE_PROXY_HOPS": 0,  # reverse proxies in front of the app whose X-Forwarded-* are believed
     "IMPORT_MAX_BYTES": 20 * 1024 * 1024,
     "IMPORT_MAX_ROWS": 50_000,
     "IMPORT_MAX_CELL_CHARS": 5_000,
+    "CATALOGUE_SEARCH_LOG_DAYS": 30,  # raw search-log rows kept; older ones become per-day totals
     "PER_PAGE": 20,
     "MAX_PER_PAGE": 100,
 }
@@ -65,9 +71,25 @@ def load_config(app: Flask, test_config: dict | None) -> None:
     app.config["SECRET_KEY"] = app.config["CATALOGUE_SECRET_KEY"]
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
     app.config["MAX_CONTENT_LENGTH"] = app.config["IMPORT_MAX_BYTES"] + 1024 * 1024
+    app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config)
     _organizer_session_config(app)
     app.json.ensure_ascii = False
     app.json.sort_keys = False
+
+
+def trusted_hosts(config) -> list[str] | None:
+    """The Host names requests may carry (others get 400): CATALOGUE_TRUSTED_HOSTS (a list, or a
+    comma-separated string; "*" trusts any), else the local names; always CATALOGUE_BASE_URL's host."""
+    configured = config.get("CATALOGUE_TRUSTED_HOSTS")
+    if isinstance(configured, str):
+        configured = [name.strip() for name in configured.split(",") if name.strip()]
+    if configured and "*" in configured:
+        return None
+    hosts = list(configured or LOCAL_HOSTS)
+    base = urlsplit(config.get("CATALOGUE_BASE_URL") or "")
+    if base.hostname:
+        hosts.append(f"[{base.hostname}]" if ":" in base.hostname else base.hostname)
+    return hosts
 
 
 def _instance_secret(path: Path) -> str:
@@ -93,5 +115,8 @@ def _organizer_session_config(app: Flask) -> None:
     if app.config["CATALOGUE_SECURE_COOKIES"] is not None:  # else security.py decides per request
         app.config["SESSION_COOKIE_SECURE"] = bool(app.config["CATALOGUE_SECURE_COOKIES"])
     app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=8)
-    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["CATALOGUE_REDIS_URL"] or "memory://")
+    # Redis when configured (shared by every node), else a file all workers of this node share
+    shared_file = f"catalogue-sqlite:///{Path(app.instance_path) / 'ratelimits.sqlite3'}"
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["CATALOGUE_REDIS_URL"] or shared_file)
+    app.config.setdefault("RATELIMIT_STRATEGY", "fixed-window")  # the strategy ratelimits.py supports
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)

@@ -13,6 +13,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
+from catalogue.ratelimits import SQLiteStorage  # noqa: F401  (registers the catalogue-sqlite:// storage)
+
 
 class Base(DeclarativeBase):
     pass
@@ -25,7 +27,7 @@ login_manager = LoginManager()
 login_manager.session_protection = "strong"
 csrf = CSRFProtect()
 # Storage comes from RATELIMIT_STORAGE_URI, which create_app() sets from CATALOGUE_REDIS_URL
-# (else "memory://"); each init_app() gives the limiter a fresh storage.
+# (else the node's shared SQLite file, see ratelimits.py); each init_app() gives the limiter a fresh storage.
 limiter = Limiter(key_func=get_remote_address)
 
 

@@ -8,7 +8,8 @@ from urllib.parse import urlencode
 from flask import Flask, current_app, g, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
+from werkzeug.routing import IntegerConverter
 
 from catalogue.catalog.models import MAX_ID
 from catalogue.catalog.rules import has_cjk
@@ -144,6 +145,8 @@ def _register_error_pages(app: Flask) -> None:
         if wants_json():
             headers = {k: v for k, v in error.get_headers() if k.lower() == "allow"}
             return envelope(code, error.description or error.name, error.code or 500, headers)
+        if isinstance(error, SecurityError):  # an untrusted Host: no URLs can be built, so no page
+            return "400 Bad Request: this host name is not served here.\n", 400, {"Content-Type": "text/plain"}
         return (
             render_template("errors/error.html", status=error.code, message=error.description),
             error.code,
@@ -155,7 +158,17 @@ def _register_error_pages(app: Flask) -> None:
         return http_error(InternalServerError())
 
 
+class IdConverter(IntegerConverter):
+    """`<id:name>`: a record id, 0 to MAX_ID; a larger one names no record (404), and no database
+    column could hold it (2^31 overflows PostgreSQL's integer, 2^63 SQLite's)."""
+
+    def __init__(self, map, *args, **kwargs) -> None:
+        super().__init__(map, max=MAX_ID)
+
+
 def init_app(app: Flask) -> None:
+    app.url_map.converters["id"] = IdConverter  # before any blueprint's rules are added
+
     @app.before_request
     def refuse_nul() -> None:
         """No record's name, slug or hall holds a NUL, and PostgreSQL refuses one in a query (a 500):

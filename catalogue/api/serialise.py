@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import url_for
-
 from catalogue.catalog.models import Category, Enterprise, Exhibit
 from catalogue.catalog.queries import CategoryNode, Page
+from catalogue.visit.qr import public_url
 
 JSON = dict[str, Any]
 
@@ -53,7 +52,7 @@ def exhibit_json(exhibit: Exhibit, *, with_enterprise: bool = True) -> JSON:
             "booth": enterprise.booth,
             "hall": enterprise.hall,
         }
-    data["url"] = url_for("catalog.exhibit", exhibit_id=exhibit.id, _external=True)
+    data["url"] = public_url("catalog.exhibit", exhibit_id=exhibit.id)
     return data
 
 
@@ -69,7 +68,7 @@ def enterprise_json(enterprise: Enterprise, *, with_exhibits: bool = False) -> J
         "website": enterprise.website,
         "description": enterprise.description,
         "description_zh": enterprise.description_zh,
-        "url": url_for("catalog.enterprise", enterprise_id=enterprise.id, _external=True),
+        "url": public_url("catalog.enterprise", enterprise_id=enterprise.id),
         "exhibit_count": len(enterprise.exhibits),
     }
     if with_exhibits:
@@ -123,5 +122,5 @@ def search_json(response, page: int, per_page: int, categories: dict[str, Catego
 def record_url(kind: str, record_id: int) -> str:
     """The visitor page of an exhibit or enterprise."""
     if kind == "enterprise":
-        return url_for("catalog.enterprise", enterprise_id=record_id, _external=True)
-    return url_for("catalog.exhibit", exhibit_id=record_id, _external=True)
+        return public_url("catalog.enterprise", enterprise_id=record_id)
+    return public_url("catalog.exhibit", exhibit_id=record_id)

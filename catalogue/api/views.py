@@ -43,7 +43,7 @@ def exhibits():
     return jsonify(page_json(page, exhibit_json))
 
 
-@bp.get(f"/v1/exhibits/<int(max={MAX_ID}):exhibit_id>")
+@bp.get("/v1/exhibits/<id:exhibit_id>")
 def exhibit(exhibit_id: int):
     return jsonify(exhibit_json(queries.get_exhibit(exhibit_id)))
 
@@ -54,7 +54,7 @@ def enterprises():
     return jsonify(page_json(page, enterprise_json))
 
 
-@bp.get(f"/v1/enterprises/<int(max={MAX_ID}):enterprise_id>")
+@bp.get("/v1/enterprises/<id:enterprise_id>")
 def enterprise(enterprise_id: int):
     return jsonify(enterprise_json(queries.get_enterprise(enterprise_id), with_exhibits=True))
 

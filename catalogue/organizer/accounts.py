@@ -13,11 +13,12 @@ from catalogue.catalog.models import utcnow
 from catalogue.errors import CatalogueError
 from catalogue.extensions import db
 from catalogue.organizer.models import ROLES, Organizer, normalise_email
+from catalogue.organizer.passwords import MAX_PASSWORD, MIN_PASSWORD, explain, weakness
+
+__all__ = ["MAX_PASSWORD", "MIN_PASSWORD"]  # the forms' length limits come from here
 
 # scrypt with N=2^17, r=8, p=1: about 128 MiB and 0.4 s per hash, so guessing is expensive
 PASSWORD_METHOD = "scrypt:131072:8:1"
-MIN_PASSWORD = 10
-MAX_PASSWORD = 1024
 
 
 class AccountRefused(CatalogueError):
@@ -39,17 +40,24 @@ def _decoy_hash() -> str:
     return hash_password("not anyone's password")
 
 
-def check_password_rules(password: str) -> None:
-    if len(password) < MIN_PASSWORD:
-        raise AccountRefused(
-            f"The password must be at least {MIN_PASSWORD} characters long.",
-            f"密码至少需要 {MIN_PASSWORD} 个字符。",
-        )
-    if len(password) > MAX_PASSWORD:
-        raise AccountRefused(
-            f"The password must be at most {MAX_PASSWORD} characters long.",
-            f"密码最多 {MAX_PASSWORD} 个字符。",
-        )
+def check_password_rules(password: str, email: str = "") -> None:
+    """Refuse a short, long, common or trivially patterned password, saying why in both languages."""
+    problem = weakness(password, email)
+    if problem is not None:
+        raise AccountRefused(*explain(problem))
+
+
+def password_matches(organizer: Organizer, password: str) -> bool:
+    """Whether this is the organizer's password (no sign-in is recorded)."""
+    return check_password_hash(organizer.password_hash, password)
+
+
+def change_password(organizer: Organizer, new_password: str) -> None:
+    """Store a new password (checked against the policy); every session of the account ends."""
+    check_password_rules(new_password, organizer.email)
+    organizer.password_hash = hash_password(new_password)
+    organizer.end_sessions()
+    db.session.flush()
 
 
 def find_organizer(email: str) -> Organizer | None:
@@ -76,7 +84,7 @@ def create_organizer(email: str, password: str, role: str = "editor", name: str 
         raise AccountRefused(f"'{email}' is not an email address.", f"“{email}”不是有效的电子邮件地址。")
     if role not in ROLES:
         raise AccountRefused(f"Unknown role '{role}'; use admin or editor.", f"未知角色“{role}”，请用 admin 或 editor。")
-    check_password_rules(password)
+    check_password_rules(password, email)
     if find_organizer(email) is not None:
         raise AccountRefused(
             f"There is already an organizer with the email {email}; nothing was changed.",
@@ -99,6 +107,7 @@ def change_role(organizer: Organizer, role: str, acting: Organizer) -> None:
     if organizer.role == "admin":
         _keep_an_admin(organizer, acting, "demote")
     organizer.role = role
+    organizer.end_sessions()
     db.session.flush()
 
 
@@ -111,6 +120,7 @@ def set_active(organizer: Organizer, active: bool, acting: Organizer) -> None:
     elif not active and organizer.id == acting.id:
         raise AccountRefused("You cannot deactivate your own account.", "不能停用自己的账号。")
     organizer.active = active
+    organizer.end_sessions()  # also on reactivation: no cookie from before the deactivation works again
     db.session.flush()
 
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, redirect, request, url_for
-from flask_login import current_user
+from flask import Flask, abort, current_app, redirect, request, session, url_for
+from flask_login import current_user, login_user
 
+from catalogue.catalog.models import MAX_ID
 from catalogue.extensions import db, login_manager
 from catalogue.organizer.models import Organizer
 
@@ -18,13 +20,33 @@ def init_app(app: Flask) -> None:
     login_manager.login_view = "organizer.login"
 
 
+LOGIN_AT = "login_at"  # in the session: when the organizer signed in (seconds since the epoch)
+
+
 @login_manager.user_loader
-def _load_organizer(organizer_id: str) -> Organizer | None:
-    """The signed-in organizer; a deactivated account is signed out on its next request."""
-    if not (organizer_id.isascii() and organizer_id.isdigit()):
+def _load_organizer(user_id: str) -> Organizer | None:
+    """The signed-in organizer, checked on every request: the session must be younger than
+    PERMANENT_SESSION_LIFETIME counted from the sign-in (not renewed by use), and carry the
+    account's current session version (logout, a password or role change and deactivation bump it)."""
+    organizer_id, _, version = user_id.partition(".")
+    if not (organizer_id.isascii() and organizer_id.isdigit() and version.isascii() and version.isdigit()):
         return None
-    organizer = db.session.get(Organizer, int(organizer_id))
-    return organizer if organizer is not None and organizer.active else None
+    login_at = session.get(LOGIN_AT)
+    lifetime = current_app.permanent_session_lifetime.total_seconds()
+    if not isinstance(login_at, int | float) or not 0 <= time.time() - login_at <= lifetime:
+        return None
+    organizer = db.session.get(Organizer, int(organizer_id)) if int(organizer_id) <= MAX_ID else None
+    if organizer is None or not organizer.active or organizer.session_version != int(version):
+        return None
+    return organizer
+
+
+def start_session(organizer: Organizer) -> None:
+    """Sign the organizer in on a fresh session (and CSRF token) whose lifetime starts now."""
+    session.clear()
+    login_user(organizer, remember=False)
+    session[LOGIN_AT] = int(time.time())
+    session.permanent = True  # the cookie's expiry: PERMANENT_SESSION_LIFETIME, as the check above
 
 
 @login_manager.unauthorized_handler

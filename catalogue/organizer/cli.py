@@ -28,6 +28,25 @@ def create_organizer_command(email: str, role: str, name: str | None) -> None:
     click.echo(f"Created {organizer.role} {organizer.email}.")
 
 
+@click.command("change-password")
+@click.argument("email")
+def change_password_command(email: str) -> None:
+    """Give an organizer a new password (prompt, or one line of stdin); their sessions end."""
+    organizer = accounts.find_organizer(email)
+    if organizer is None:
+        click.echo(f"Error: there is no organizer with the email {accounts.normalise_email(email)}.", err=True)
+        raise SystemExit(1)
+    password = read_password()
+    try:
+        accounts.change_password(organizer, password)
+    except accounts.AccountRefused as refused:
+        db.session.rollback()
+        click.echo(f"Error: {refused.message} Nothing was changed.", err=True)
+        raise SystemExit(1) from None
+    db.session.commit()
+    click.echo(f"Changed the password of {organizer.email}; their sessions have ended.")
+
+
 def read_password() -> str:
     """A hidden prompt with confirmation on a terminal, else the first line of stdin."""
     if sys.stdin.isatty():

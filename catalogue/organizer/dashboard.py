@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import String, cast, func, literal, select
 
 from catalogue.catalog import queries
 from catalogue.catalog.models import Enterprise, Exhibit, utcnow
 from catalogue.extensions import db
 from catalogue.imports.history import ImportBatch
+from catalogue.search.searchlog import SearchLogDay as Day
 from catalogue.search.searchlog import SearchLogEntry as Log
 from catalogue.search.service import search_service
 
@@ -67,22 +69,29 @@ def recent_imports(limit: int = 5) -> list:
 
 
 def searches(days: int = SEARCH_DAYS, limit: int = TOP) -> dict:
-    """The most frequent queries and those that found nothing, over the last `days` days."""
-    since = utcnow() - timedelta(days=days)
-    recent = Log.created_at >= since
+    """The most frequent queries and those that found nothing, over the last `days` days (today
+    included), each visitor counted once per query and day: from the raw rows and, for days
+    already pruned, from their per-day totals."""
+    first_day = utcnow().date() - timedelta(days=days - 1)
+    recent = Log.created_at >= datetime.combine(first_day, time(), UTC)
+    who = func.count(func.distinct(func.coalesce(Log.visitor, literal("#") + cast(Log.id, String))))
 
-    def top(*conditions) -> list[tuple[str, int]]:
-        query = (
-            select(Log.query, func.count().label("n"))
-            .where(recent, Log.query != "", *conditions)
-            .group_by(Log.query)
-            .order_by(func.count().desc(), Log.query)
-            .limit(limit)
-        )
-        return [(q, n) for q, n in db.session.execute(query).all()]
+    def top(zero: bool) -> list[tuple[str, int]]:
+        counted: Counter[str] = Counter()
+        raw = select(Log.query, who).where(recent, Log.query != "").group_by(Log.query)
+        for query, n in db.session.execute(raw.where(Log.results == 0) if zero else raw):
+            counted[query] += n
+        daily = select(Day.query, func.sum(Day.zero_visitors if zero else Day.visitors)).where(
+            Day.day >= first_day, Day.query != "").group_by(Day.query)
+        for query, n in db.session.execute(daily):
+            counted[query] += n or 0
+        ranked = sorted(((q, n) for q, n in counted.items() if n), key=lambda item: (-item[1], item[0]))
+        return ranked[:limit]
 
+    tops = {"top": top(False), "zero": top(True)}  # first: selecting log rows writes the buffer
     total = db.session.scalar(select(func.count()).select_from(Log).where(recent)) or 0
-    return {"days": days, "total": total, "top": top(), "zero": top(Log.results == 0)}
+    total += db.session.scalar(select(func.sum(Day.searches)).where(Day.day >= first_day)) or 0
+    return {"days": days, "total": total, **tops}
 
 
 def index_health() -> dict:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from sqlalchemy import func, or_, select
+from sqlalchemy import false, func, or_, select
 from werkzeug.datastructures import FileStorage
 
 from catalogue.catalog import operations
 from catalogue.catalog.images import InvalidImage, remove_image, store_image
-from catalogue.catalog.models import Category, Enterprise, Exhibit
+from catalogue.catalog.models import MAX_ID, Category, Enterprise, Exhibit
 from catalogue.catalog.queries import category_tree
 from catalogue.extensions import db
 from catalogue.organizer.auth import editor_required
@@ -44,32 +44,32 @@ def enterprises():
 def exhibits():
     query = select(Exhibit).order_by(Exhibit.enterprise_id, Exhibit.id)
     owner = request.args.get("enterprise", type=int)
-    if owner:
-        query = query.where(Exhibit.enterprise_id == owner)
+    if owner:  # an id beyond MAX_ID names no enterprise (and would overflow the column)
+        query = query.where(Exhibit.enterprise_id == owner if abs(owner) <= MAX_ID else false())
     return _list("exhibit", _matching(query, Exhibit))
 
 
 @bp.route("/enterprises/new", methods=["GET", "POST"], defaults={"record_id": None})
-@bp.route("/enterprises/<int:record_id>", methods=["GET", "POST"])
+@bp.route("/enterprises/<id:record_id>", methods=["GET", "POST"])
 @editor_required
 def enterprise(record_id: int | None):
     return _edit("enterprise", record_id)
 
 
 @bp.route("/exhibits/new", methods=["GET", "POST"], defaults={"record_id": None})
-@bp.route("/exhibits/<int:record_id>", methods=["GET", "POST"])
+@bp.route("/exhibits/<id:record_id>", methods=["GET", "POST"])
 @editor_required
 def exhibit(record_id: int | None):
     return _edit("exhibit", record_id)
 
 
-@bp.post("/enterprises/<int:record_id>/delete")
+@bp.post("/enterprises/<id:record_id>/delete")
 @editor_required
 def delete_enterprise(record_id: int):
     return _delete("enterprise", record_id)
 
 
-@bp.post("/exhibits/<int:record_id>/delete")
+@bp.post("/exhibits/<id:record_id>/delete")
 @editor_required
 def delete_exhibit(record_id: int):
     return _delete("exhibit", record_id)
@@ -97,7 +97,7 @@ def categories():
 
 
 @bp.route("/categories/new", methods=["GET", "POST"], defaults={"category_id": None})
-@bp.route("/categories/<int:category_id>", methods=["GET", "POST"])
+@bp.route("/categories/<id:category_id>", methods=["GET", "POST"])
 @editor_required
 def category(category_id: int | None):
     record = db.get_or_404(Category, category_id) if category_id else None
@@ -119,7 +119,7 @@ def category(category_id: int | None):
     return _category_page(form, record), status
 
 
-@bp.post("/categories/<int:category_id>/move")
+@bp.post("/categories/<id:category_id>/move")
 @editor_required
 def move_exhibits(category_id: int):
     record = db.get_or_404(Category, category_id)
@@ -141,7 +141,7 @@ def move_exhibits(category_id: int):
     return redirect(url_for("editing.category", category_id=record.id))
 
 
-@bp.post("/categories/<int:category_id>/delete")
+@bp.post("/categories/<id:category_id>/delete")
 @editor_required
 def delete_category(category_id: int):
     record = db.get_or_404(Category, category_id)
@@ -170,7 +170,8 @@ def export(fmt: str):
         abort(404, "Export formats: csv, xlsx, json.")
     media = {"csv": "text/csv; charset=utf-8", "json": "application/json",
              "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}[fmt]
-    return Response(export_bytes(fmt), mimetype=media,
+    # content_type is sent as given (mimetype= would append a second "; charset=utf-8" to text/csv)
+    return Response(export_bytes(fmt), content_type=media,
                     headers={"Content-Disposition": f'attachment; filename="catalogue.{fmt}"'})
 
 

@@ -5,6 +5,7 @@ checked by catalog/operations.py."""
 from __future__ import annotations
 
 from flask import g
+from flask_babel import lazy_gettext as _  # lazy: the messages render in the request's language
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
@@ -136,3 +137,13 @@ def form_values(form: FlaskForm) -> dict:
         if name.endswith("_id") and value == NONE:
             values[name] = None
     return values
+
+
+class PasswordChangeForm(FlaskForm):
+    """The signed-in organizer's own password: the current one, and the new one twice."""
+
+    current = PasswordField(validators=[InputRequired(_("Please fill this in.")), Length(max=MAX_PASSWORD)])
+    password = PasswordField(validators=[InputRequired(_("Please fill this in.")), Length(max=MAX_PASSWORD)])
+    confirm = PasswordField(validators=[
+        EqualTo("password", message=_("The two new passwords differ.")),
+    ])

@@ -52,14 +52,14 @@ def history():
     return render_template("imports/history.html", batches=batches, latest=latest_batch(), form=ActionForm())
 
 
-@bp.get("/<int:batch_id>")
+@bp.get("/<id:batch_id>")
 @editor_required
 def batch(batch_id: int):
     found = db.get_or_404(ImportBatch, batch_id)
     return render_template("imports/batch.html", batch=found, latest=latest_batch(), form=ActionForm())
 
 
-@bp.post("/<int:batch_id>/undo")
+@bp.post("/<id:batch_id>/undo")
 @admin_required
 def undo(batch_id: int):
     found = db.get_or_404(ImportBatch, batch_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, DateTime, String
+from sqlalchemy import Boolean, DateTime, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from catalogue.catalog.models import utcnow
@@ -25,6 +25,8 @@ class Organizer(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # part of every session's user id: bumping it (logout, password, role, deactivation) ends them all
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     @validates("email")
     def _lower_email(self, _field: str, value: str) -> str:
@@ -39,6 +41,13 @@ class Organizer(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
         return bool(self.active)
+
+    def get_id(self) -> str:  # what Flask-Login keeps in the session
+        return f"{self.id}.{self.session_version}"
+
+    def end_sessions(self) -> None:
+        """Every session signed in as this organizer ends on its next request."""
+        self.session_version = (self.session_version or 0) + 1
 
     @property
     def is_admin(self) -> bool:

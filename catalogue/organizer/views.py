@@ -2,15 +2,39 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
-from flask_login import login_user, logout_user
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import logout_user
 
 from catalogue.extensions import db, limiter
-from catalogue.organizer import accounts, nav
-from catalogue.organizer.auth import admin_required, current_organizer, editor_required, safe_next
+from catalogue.organizer import accounts, nav, signin
+from catalogue.organizer.auth import (
+    admin_required,
+    current_organizer,
+    editor_required,
+    safe_next,
+    start_session,
+)
 from catalogue.organizer.dashboard import collect_dashboard
-from catalogue.organizer.forms import ActionForm, LoginForm, OrganizerForm, RoleForm, Text
-from catalogue.organizer.models import Organizer, normalise_email
+from catalogue.organizer.forms import (
+    ActionForm,
+    LoginForm,
+    OrganizerForm,
+    PasswordChangeForm,
+    RoleForm,
+    Text,
+)
+from catalogue.organizer.models import Organizer
 
 bp = Blueprint("organizer", __name__, url_prefix="/organizer")
 nav.register(bp)
@@ -23,14 +47,11 @@ TOO_MANY = Text(
 )
 
 
-def _account_key() -> str:
-    """The rate-limit key for the account being signed in to: the submitted email."""
-    return "account:" + normalise_email(request.form.get("email", ""))[:254]
-
-
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(LOGIN_LIMITS, methods=["POST"], error_message=lambda: str(TOO_MANY))
-@limiter.limit(LOGIN_LIMITS, methods=["POST"], key_func=_account_key, error_message=lambda: str(TOO_MANY))
+@limiter.limit(LOGIN_LIMITS, methods=["POST"], error_message=lambda: str(TOO_MANY),
+               on_breach=signin.log_address_throttled)
+@limiter.limit(LOGIN_LIMITS, methods=["POST"], key_func=signin.account_key, error_message=lambda: str(TOO_MANY),
+               deduct_when=signin.failed, exempt_when=signin.known_browser, on_breach=signin.log_account_throttled)
 def login():
     target = safe_next(request.args.get("next")) or url_for("organizer.dashboard")
     if current_organizer() is not None:
@@ -41,10 +62,8 @@ def login():
         organizer = accounts.authenticate(form.email.data, form.password.data)
         if organizer is not None:
             db.session.commit()
-            session.clear()  # a fresh session (and CSRF token) for the signed-in organizer
-            login_user(organizer, remember=False)
-            session.permanent = True  # PERMANENT_SESSION_LIFETIME: 8 hours
-            return redirect(target)
+            start_session(organizer)
+            return signin.remember_browser(redirect(target), organizer)
         db.session.rollback()
         error = WRONG_LOGIN
     return render_template("organizer/login.html", form=form, error=error)
@@ -54,10 +73,43 @@ def login():
 @editor_required
 def logout():
     if ActionForm().validate_on_submit():
+        current_organizer().end_sessions()  # a copy of this session's cookie is worth nothing now
+        db.session.commit()
         logout_user()
         session.clear()
         flash(str(Text("You are signed out.", "您已退出登录。")))
     return redirect(url_for("organizer.login"))
+
+
+def _own_account_key() -> str:
+    organizer = current_organizer()
+    return f"password:{organizer.id if organizer else request.remote_addr}"
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@editor_required
+@limiter.limit(LOGIN_LIMITS, methods=["POST"], key_func=_own_account_key, error_message=lambda: str(TOO_MANY))
+def password():
+    """Change one's own password: the current one, then the new one twice; other sessions end."""
+    form = PasswordChangeForm()
+    organizer = current_organizer()
+    if form.validate_on_submit():
+        if not accounts.password_matches(organizer, form.current.data):
+            form.current.errors.append(_("The current password is not right."))
+        else:
+            try:
+                accounts.change_password(organizer, form.password.data)
+            except accounts.AccountRefused as refused:
+                db.session.rollback()
+                form.password.errors.append(str(Text(refused.message, refused.message_zh)))
+            else:
+                db.session.commit()
+                current_app.logger.info("Organizer %s changed their password", organizer.email)
+                start_session(organizer)  # this browser goes on, on a fresh session; the others end
+                flash(_("Your password is changed. Your other sessions have ended."))
+                return redirect(url_for("organizer.dashboard"))
+        return render_template("organizer/password.html", form=form), 400
+    return render_template("organizer/password.html", form=form), 400 if form.is_submitted() else 200
 
 
 @bp.get("/")
@@ -89,7 +141,7 @@ def create_organizer():
     return _organizers_page(form), 400
 
 
-@bp.post("/organizers/<int:organizer_id>/role")
+@bp.post("/organizers/<id:organizer_id>/role")
 @admin_required
 def change_role(organizer_id: int):
     form = RoleForm()
@@ -100,7 +152,7 @@ def change_role(organizer_id: int):
     return redirect(url_for("organizer.organizers"))
 
 
-@bp.post("/organizers/<int:organizer_id>/deactivate")
+@bp.post("/organizers/<id:organizer_id>/deactivate")
 @admin_required
 def deactivate(organizer_id: int):
     if ActionForm().validate_on_submit():
@@ -108,7 +160,7 @@ def deactivate(organizer_id: int):
     return redirect(url_for("organizer.organizers"))
 
 
-@bp.post("/organizers/<int:organizer_id>/reactivate")
+@bp.post("/organizers/<id:organizer_id>/reactivate")
 @admin_required
 def reactivate(organizer_id: int):
     if ActionForm().validate_on_submit():

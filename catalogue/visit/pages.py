@@ -14,7 +14,6 @@ from catalogue.catalog.images import (
     make_thumbnail,
     thumbnail_path,
 )
-from catalogue.catalog.models import MAX_ID  # larger ids are not stored: asking for them is a 404
 from catalogue.web import enterprise_arg, page_arg, per_page, text_arg
 
 bp = Blueprint("catalog", __name__)
@@ -45,7 +44,7 @@ def exhibits():
     )
 
 
-@bp.get(f"/exhibits/<int(max={MAX_ID}):exhibit_id>")
+@bp.get("/exhibits/<id:exhibit_id>")
 def exhibit(exhibit_id: int):
     exhibit = queries.get_exhibit(exhibit_id)
     others = [e for e in exhibit.enterprise.exhibits if e.id != exhibit.id]
@@ -67,7 +66,7 @@ def enterprises():
     )
 
 
-@bp.get(f"/enterprises/<int(max={MAX_ID}):enterprise_id>")
+@bp.get("/enterprises/<id:enterprise_id>")
 def enterprise(enterprise_id: int):
     enterprise = queries.get_enterprise(enterprise_id)
     page = queries.list_exhibits(enterprise=enterprise.id, page=page_arg(), per_page=per_page())

@@ -129,20 +129,20 @@ def hall(hall: str):
     )
 
 
-@bp.get(f"/exhibits/<int(max={MAX_ID}):exhibit_id>/qr.svg")
+@bp.get("/exhibits/<id:exhibit_id>/qr.svg")
 def exhibit_qr(exhibit_id: int):
     exhibit = queries.get_exhibit(exhibit_id)
     return _svg(qr.qr_svg(qr.public_url("catalog.exhibit", exhibit_id=exhibit.id), exhibit.display_name(g.lang)))
 
 
-@bp.get(f"/enterprises/<int(max={MAX_ID}):enterprise_id>/qr.svg")
+@bp.get("/enterprises/<id:enterprise_id>/qr.svg")
 def enterprise_qr(enterprise_id: int):
     enterprise = queries.get_enterprise(enterprise_id)
     url = qr.public_url("catalog.enterprise", enterprise_id=enterprise.id)
     return _svg(qr.qr_svg(url, enterprise.display_name(g.lang)))
 
 
-@bp.get(f"/enterprises/<int(max={MAX_ID}):enterprise_id>/sign")
+@bp.get("/enterprises/<id:enterprise_id>/sign")
 def enterprise_sign(enterprise_id: int):
     enterprise = queries.get_enterprise(enterprise_id)
     return render_template(
@@ -203,5 +203,8 @@ def _hall_layouts() -> dict[str, dict]:
 
 def _svg(data: bytes) -> Response:
     response = Response(data, mimetype="image/svg+xml")
-    response.headers["Cache-Control"] = "public, max-age=3600"
+    # the code holds the address: shared caches may keep it only when that is CATALOGUE_BASE_URL's,
+    # not one taken from this request's Host
+    shared = "public" if current_app.config.get("CATALOGUE_BASE_URL") else "private"
+    response.headers["Cache-Control"] = f"{shared}, max-age=3600"
     return response

@@ -84,3 +84,14 @@ def test_export_to_an_unwritable_place_says_why(runner, tmp_path):
     result = runner.invoke(args=["export", str(tmp_path / "no-such-dir" / "out.csv")])
     assert result.exit_code == 1
     assert "Cannot write" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(("fmt", "content_type"), [
+    ("csv", "text/csv; charset=utf-8"),
+    ("json", "application/json"),
+    ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+])
+def test_export_downloads_send_one_exact_content_type(editor_client, fmt, content_type):
+    response = editor_client.get(f"/organizer/export.{fmt}")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == content_type

@@ -157,3 +157,57 @@ def test_one_account_is_limited_across_addresses(app, make_organizer):
     third.environ_base["REMOTE_ADDR"] = "10.0.0.3"
     assert log_in(third, "mei@example.org").status_code == 429
     assert log_in(third, "someone-else@example.org").status_code == 200  # that address is not blocked
+
+
+def test_signing_in_successfully_does_not_count_against_the_account(app, make_organizer):
+    make_organizer(email="mei@example.org")
+    for n in range(8):  # more than the limit, each from its own address
+        client = app.test_client()
+        client.environ_base["REMOTE_ADDR"] = f"10.0.1.{n}"
+        assert log_in(client, "mei@example.org").status_code == 302, n
+
+
+def _throttle(app, email: str) -> None:
+    """Five failed attempts on the account from five addresses: its per-account limit is reached."""
+    for n in range(5):
+        client = app.test_client()
+        client.environ_base["REMOTE_ADDR"] = f"10.0.2.{n}"
+        assert log_in(client, email, "wrong password").status_code == 200
+
+
+def test_the_owners_browser_gets_in_from_a_new_address_while_the_account_is_throttled(app, make_organizer, caplog):
+    make_organizer(email="mei@example.org")
+    laptop = app.test_client()
+    laptop.environ_base["REMOTE_ADDR"] = "192.0.2.10"
+    assert log_in(laptop, "mei@example.org").status_code == 302
+    laptop.post("/organizer/logout", data={"csrf_token": csrf_token(laptop, "/organizer/")})
+    _throttle(app, "mei@example.org")
+
+    stranger = app.test_client()
+    stranger.environ_base["REMOTE_ADDR"] = "198.51.100.20"
+    assert log_in(stranger, "mei@example.org").status_code == 429  # a new browser waits
+    assert "Sign-in to mei@example.org throttled after failed attempts" in caplog.text
+
+    laptop.environ_base["REMOTE_ADDR"] = "203.0.113.30"  # the owner's laptop on another network
+    assert log_in(laptop, "mei@example.org").status_code == 302
+    assert "from a browser that signed in to it before" in caplog.text
+
+
+def test_a_browser_known_to_one_account_is_not_exempt_on_another(app, make_organizer):
+    make_organizer(email="mei@example.org")
+    make_organizer(email="lin@example.org")
+    browser = app.test_client()
+    assert log_in(browser, "lin@example.org").status_code == 302
+    browser.post("/organizer/logout", data={"csrf_token": csrf_token(browser, "/organizer/")})
+    _throttle(app, "mei@example.org")
+    browser.environ_base["REMOTE_ADDR"] = "203.0.113.31"
+    assert log_in(browser, "mei@example.org").status_code == 429
+    browser.set_cookie("known_browser", "forged.value", path="/organizer/login")
+    assert log_in(browser, "mei@example.org").status_code == 429
+
+
+def test_without_redis_the_limits_live_in_a_file_of_the_nodes_instance_folder(app):
+    from pathlib import Path
+
+    uri = app.config["RATELIMIT_STORAGE_URI"]
+    assert uri == f"catalogue-sqlite:///{Path(app.instance_path) / 'ratelimits.sqlite3'}"

@@ -57,7 +57,9 @@ def test_an_admin_changes_a_role_and_deactivates_and_reactivates(app, admin_clie
     assert post(admin_client, f"/organizer/organizers/{editor.id}/role", role="admin").status_code == 302
     db.session.refresh(editor)
     assert editor.role == "admin"
-    assert editor_session.get(PAGE).status_code == 200  # the new role applies at once
+    assert editor_session.get(PAGE).status_code == 302  # a role change ends the account's sessions
+    assert log_in(editor_session, "edith@example.org").status_code == 302
+    assert editor_session.get(PAGE).status_code == 200  # signed in again, with the new role
 
     assert post(admin_client, f"/organizer/organizers/{editor.id}/deactivate").status_code == 302
     db.session.refresh(editor)
