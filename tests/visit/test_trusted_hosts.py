@@ -12,6 +12,7 @@ from catalogue.catalog.models import Enterprise, Exhibit
 from catalogue.extensions import db
 from catalogue.visit.qr import qr_svg
 from tests.conftest import close_app, make_app
+from tests.visit.conftest import plan_form_token
 
 EVIL = "evil.example"
 
@@ -92,9 +93,7 @@ def test_the_base_url_is_trusted_and_printed_everywhere(configured):
         assert api_enterprise["url"] == f"{page}/enterprises/{e_id}"
     assert client.get("/", headers={"Host": EVIL}).status_code == 400
     with app.app_context():
-        from tests.visit.conftest import csrf_token
-
-        token = csrf_token(client, f"/exhibits/{x_id}")
+        token = plan_form_token(client, f"/exhibits/{x_id}")
     client.post("/plan/add", data={"kind": "exhibit", "id": str(x_id), "csrf_token": token or ""})
     rows = list(csv.reader(io.StringIO(client.get("/plan.csv?lang=en").data.decode("utf-8-sig"))))
     assert rows[1][7] == f"{page}/exhibits/{x_id}"
