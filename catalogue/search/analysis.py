@@ -246,19 +246,36 @@ def pinyin_terms(text: str, dict_id: str | None) -> tuple[set[str], set[str], se
     return joined, syllables, initials
 
 
+def pinyin_words(text: str, dict_id: str | None) -> set[str]:
+    """The joined pinyin of every word of two characters or more in the CJK parts of text."""
+    found = set()
+    for run, _start, _end, cjk in runs(normalise(text)):
+        if cjk:
+            per_char = char_pinyin(run)
+            found.update("".join(per_char[s:e]) for _w, s, e in segment(run, dict_id, search=True)
+                         if e - s >= 2 and all(per_char[s:e]))
+    return found
+
+
 # --- Schema ---------------------------------------------------------------------------------
 
-# Fields searched with the mixed analyzer, and their weights (names > tags > category names >
-# descriptions). An enterprise's category names are indexed at ENTERPRISE_CATEGORY_BOOST of that.
+# Fields searched with the mixed analyzer, and their weights: an exhibit's own names, tags and
+# category names above its enterprise's name and its descriptions; translations (the other
+# language, from the glossary and CC-CEDICT: crosslang.py) below direct matches. An enterprise's
+# category names are indexed at ENTERPRISE_CATEGORY_BOOST of that.
 TEXT_BOOSTS = {
-    "name": 5.0, "name_zh": 5.0, "tags": 3.0, "enterprise_name": 2.5, "category_names": 1.5,
-    "description": 1.0, "description_zh": 1.0,
+    "name": 5.0, "name_zh": 5.0, "tags": 3.0, "category_names": 3.0, "enterprise_name": 1.0,
+    "description": 1.0, "description_zh": 1.0, "translated": 1.5,
 }
 ENTERPRISE_CATEGORY_BOOST = 0.5
 # A code (exhibit code, booth, credit code) typed whole: exact, normalised, and weighted above names.
 CODE_BOOST = 12.0
 GRAM_BOOSTS = {"grams": 2.0, "enterprise_grams": 1.0}
-PINYIN_BOOSTS = {"pinyin": 2.0, "initials": 1.5, "syllables": 0.5}
+# pinyin, initials, syllables: of names; pinyin_more: of tags, category names and the
+# enterprise's name (joined and initials) and of the descriptions' words (joined)
+PINYIN_BOOSTS = {"pinyin": 2.0, "initials": 1.5, "syllables": 0.5, "pinyin_more": 1.0}
+# A query equal to the name of an exhibit's category (or of one above it), case and width ignored.
+CATEGORY_LABEL_BOOST = 20.0
 
 
 def text_analyzer(dict_id: str | None):
@@ -299,12 +316,15 @@ def build_schema(dict_id: str | None) -> fields.Schema:
         description=fields.TEXT(analyzer=text, stored=True),
         description_zh=fields.TEXT(analyzer=text, stored=True),
         category_names=fields.TEXT(analyzer=text),
+        translated=fields.TEXT(analyzer=text),
+        category_labels=fields.TEXT(analyzer=keys, phrase=False),
         codes=fields.TEXT(analyzer=keys, phrase=False),
         grams=fields.TEXT(analyzer=grams, phrase=False),
         enterprise_grams=fields.TEXT(analyzer=grams, phrase=False),
         pinyin=fields.TEXT(analyzer=keys, phrase=False),
         syllables=fields.TEXT(analyzer=keys, phrase=False),
         initials=fields.TEXT(analyzer=keys, phrase=False),
+        pinyin_more=fields.TEXT(analyzer=keys, phrase=False),
         spell=fields.TEXT(analyzer=MixedTokenizer(dict_id, cjk=False), phrase=False),
         suggest=fields.TEXT(analyzer=keys, phrase=False),
         hall=fields.ID(stored=True),
@@ -365,6 +385,10 @@ def index_fields(doc: dict, dict_id: str | None) -> dict:
     tags = [t for t in (doc.get("tags") or []) if t]
     descriptions = [doc.get("description") or "", doc.get("description_zh") or ""]
     joined, syllables, initials = pinyin_terms(f"{name}\n{name_zh}", dict_id)
+    translated = [t for t in (doc.get("translations") or []) if t]
+    more_joined, _more_syllables, more_initials = pinyin_terms(
+        "\n".join([*tags, doc.get("category_names") or "", enterprise, *translated]), dict_id)
+    more = more_joined | more_initials | pinyin_words("\n".join(descriptions), dict_id)
     fields_ = {
         "id": doc["id"], "type": doc["type"], "db_id": int(doc["db_id"]),
         "fingerprint": doc.get("fingerprint") or "",
@@ -374,10 +398,14 @@ def index_fields(doc: dict, dict_id: str | None) -> dict:
         "grams": "\n".join([name, name_zh, *tags]), "enterprise_grams": enterprise,
         "pinyin": "\n".join(sorted(joined)), "syllables": "\n".join(sorted(syllables)),
         "initials": "\n".join(sorted(initials)),
+        "pinyin_more": "\n".join(sorted(more - joined - initials)) or None,
+        "translated": "\n".join(translated) or None,
+        "category_labels": "\n".join(sorted({code_key(n) for n in doc.get("category_labels") or []
+                                              if n} - {""})) or None,
         "category_names": doc.get("category_names") or None,
         "codes": "\n".join(sorted({code_key(c) for c in doc.get("codes") or [] if c} - {""})) or None,
         "spell": "\n".join([name, name_zh, enterprise, *tags, doc.get("category_names") or "",
-                            *descriptions]),
+                            *descriptions, *translated]),
         "suggest": "\n".join(sorted(suggest_keys(name, name_zh, dict_id))),
         "category_slugs": ",".join(doc.get("category_slugs") or []),
         "category_slug": doc.get("category_slug") or None,

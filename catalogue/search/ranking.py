@@ -24,6 +24,8 @@ from whoosh.query import Query, Term
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
+from .analysis import CATEGORY_LABEL_BOOST, code_key
+
 MAX_CACHED_POSTINGS = 4_000_000  # per open searcher: 12 bytes each, so 48 MB at most
 _EMPTY = (array("i"), array("d"))
 
@@ -31,6 +33,15 @@ _EMPTY = (array("i"), array("d"))
 def can_rank(searcher, leaves: list[Query]) -> bool:
     """True when rank() scores these leaves exactly as Whoosh would."""
     return type(searcher.weighting) is BM25F and all(type(leaf) is Term for leaf in leaves)
+
+
+def category_leaves(searcher, text: str) -> list[Term]:
+    """A query that is a category's name, whole: a term that ranks the exhibits in (or below)
+    that category first (none if no category is called so, or the index predates the field)."""
+    key = code_key(text)
+    if not key or "category_labels" not in searcher.schema or ("category_labels", key) not in searcher.reader():
+        return []
+    return [Term("category_labels", key, boost=CATEGORY_LABEL_BOOST)]
 
 
 def rank(searcher, cache: dict, leaves: list[Term], selected: set[int], limit: int
