@@ -17,6 +17,8 @@ from collections.abc import Iterable, Iterator
 from whoosh import fields
 from whoosh.analysis import RegexTokenizer, StemFilter, Token, Tokenizer
 
+from .crosslang import simplified
+
 # Every CJK range we segment as Chinese: ideographs (URO, extensions A-G, compatibility), the
 # iteration/zero marks, and Japanese kana (no spaces between words either).
 CJK = (
@@ -115,6 +117,7 @@ def write_userdict(directory: str, words: Iterable[str]) -> str | None:
     entries: dict[str, int] = {}
     for word in words:
         for run in CJK_RUN.findall(normalise(word or "")):
+            run = simplified(run)
             if 2 <= len(run) <= 30 and run not in entries:
                 entries[run] = max(int(base.suggest_freq(run, False)), 3)
     if not entries:
@@ -128,8 +131,11 @@ def write_userdict(directory: str, words: Iterable[str]) -> str | None:
 @functools.lru_cache(maxsize=20_000)
 def segment(run: str, dict_id: str | None, search: bool) -> tuple[tuple[str, int, int], ...]:
     """jieba words of a CJK run with offsets, in text order: the precise cut, or (search) also
-    every dictionary word inside a longer word (jieba itself only adds 2- and 3-character ones)."""
+    every dictionary word inside a longer word (jieba itself only adds 2- and 3-character ones).
+    Traditional characters are read as simplified (OpenCC t2s keeps the offsets), so 機器人 is
+    indexed and searched as 机器人."""
     seg = segmenter(dict_id)
+    run = simplified(run)
     found = {(w, s, e) for w, s, e in seg.tokenize(run, mode="search" if search else "default")
              if w.strip() and run[s:e] == w}
     if search:
@@ -193,7 +199,7 @@ class CjkGramTokenizer(Tokenizer):
         for run, start, _end, cjk in runs(clean(value)):
             if not cjk:
                 continue
-            for text, s in cjk_grams(run):
+            for text, s in cjk_grams(simplified(run)):
                 yield _token(token, text, start + s, start + s + len(text), pos, positions, chars,
                              start_char)
                 pos += 1

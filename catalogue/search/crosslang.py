@@ -243,8 +243,8 @@ def _cedict_words(run: str, covered: set[int]) -> list[str]:
 
 def translations(texts: Iterable[str], glossary: Glossary | None = None) -> list[str]:
     """What to index beside texts so the other language finds them: for each glossary concept
-    they mention, its terms they do not contain; CC-CEDICT's English for their other Chinese
-    words; and their simplified form where they are written in traditional characters."""
+    they mention, its terms they do not contain; and CC-CEDICT's English for their other Chinese
+    words. (Traditional characters need nothing here: the analyzers read them as simplified.)"""
     glossary = glossary or builtin()
     texts = [t for t in texts if t]
     present = "\n".join(texts)
@@ -252,8 +252,6 @@ def translations(texts: Iterable[str], glossary: Glossary | None = None) -> list
     out: dict[str, None] = {}
     for text in texts:
         simple = simplified(text)
-        if simple != text:
-            out[simple] = None
         matches = glossary.matches(text)
         covered: set[int] = set()
         for start, end, number, script in matches:
