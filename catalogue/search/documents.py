@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from catalogue.catalog.models import Category, Enterprise, Exhibit
 from catalogue.catalog.rules import lineage
-from catalogue.search import crosslang
+from catalogue.search import crosslang, synonyms
 
 CHUNK = 500
 
@@ -33,7 +33,7 @@ class CategoryPaths:
             self.slugs[cid] = [row.slug for row in above]
             self.names[cid] = [n for row in above for n in (row.name, row.name_zh) if n]
             self.ancestors[cid] = {row.id for row in above}
-        self.glossary = crosslang.builtin()
+        self.glossary = synonyms.glossary(session)  # the shipped one and the organizers' groups
 
     def of(self, category_id: int | None) -> list[str]:
         return self.slugs.get(category_id, []) if category_id else []
