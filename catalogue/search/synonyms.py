@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import DateTime, Integer, Text, delete, insert, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -69,23 +70,28 @@ def check(zh: str | Iterable[str], en: str | Iterable[str], abbreviations: str |
     columns = [split(c) if isinstance(c, str) else [t.strip() for t in c if t and t.strip()]
                for c in (zh, en, abbreviations)]
     columns = [list(dict.fromkeys(" ".join(t.split()) for t in c)) for c in columns]
-    prefix = f"{where}: " if where else ""
-    for name, terms in zip(("Chinese", "English", "abbreviation"), columns, strict=True):
+
+
+    def refuse(message: str) -> InvalidSynonyms:
+        return InvalidSynonyms(_("%(where)s: %(message)s", where=where, message=message) if where else message)
+
+    for terms in columns:
         for term in terms:
             if len(term) > MAX_TERM_CHARS:
-                raise InvalidSynonyms(f"{prefix}the {name} term {term[:20]!r}… is longer than {MAX_TERM_CHARS} characters.")
+                raise refuse(_("the term “%(term)s…” is longer than %(max)d characters.",
+                               term=term[:20], max=MAX_TERM_CHARS))
             if "|" in term:
-                raise InvalidSynonyms(f"{prefix}the {name} term {term!r} contains '|'.")
+                raise refuse(_("the term “%(term)s” contains “|”.", term=term))
     for term in columns[0]:
         if not _CJK.search(term) or len(term) < 2:
-            raise InvalidSynonyms(f"{prefix}the Chinese term {term!r} must have two characters or more, in Chinese.")
+            raise refuse(_("the Chinese term “%(term)s” must be Chinese, two characters or more.", term=term))
     for term in columns[1] + columns[2]:
         if _CJK.search(term):
-            raise InvalidSynonyms(f"{prefix}{term!r} is Chinese: put it in the Chinese column.")
+            raise refuse(_("“%(term)s” is Chinese: put it in the Chinese column.", term=term))
     if sum(map(len, columns)) < 2:
-        raise InvalidSynonyms(f"{prefix}a group needs at least two terms.")
+        raise refuse(_("a group needs at least two terms."))
     if sum(map(len, columns)) > MAX_TERMS:
-        raise InvalidSynonyms(f"{prefix}a group has at most {MAX_TERMS} terms.")
+        raise refuse(_("a group has at most %(max)d terms.", max=MAX_TERMS))
     return Terms(*columns)
 
 
@@ -112,7 +118,7 @@ def save_group(group_id: int | None, terms: Terms) -> SynonymGroup:
     else:
         group = db.session.get(SynonymGroup, group_id)
         if group is None:
-            raise NotFound(f"There is no synonym group {group_id}.")
+            raise NotFound(_("There is no synonym group %(id)d.", id=group_id))
         old = group.terms()
     group.zh, group.en = ";".join(terms.zh), ";".join(terms.en)
     group.abbreviations = ";".join(terms.abbreviations)
@@ -124,7 +130,7 @@ def save_group(group_id: int | None, terms: Terms) -> SynonymGroup:
 def delete_group(group_id: int) -> None:
     group = db.session.get(SynonymGroup, group_id)
     if group is None:
-        raise NotFound(f"There is no synonym group {group_id}.")
+        raise NotFound(_("There is no synonym group %(id)d.", id=group_id))
     terms = group.terms()
     db.session.delete(group)
     db.session.flush()
@@ -140,11 +146,12 @@ def parse_file(text: str) -> list[Terms]:
             continue
         columns = line.split("|")
         if len(columns) > 3:
-            raise InvalidSynonyms(f"line {number}: more than three columns (zh | en | abbreviations).")
+            raise InvalidSynonyms(_("line %(number)d: more than three columns (zh | en | abbreviations).",
+                                    number=number))
         columns += [""] * (3 - len(columns))
-        groups.append(check(*columns, where=f"line {number}"))
+        groups.append(check(*columns, where=_("line %(number)d", number=number)))
     if len(groups) > MAX_GROUPS:
-        raise InvalidSynonyms(f"{len(groups)} groups: at most {MAX_GROUPS}.")
+        raise InvalidSynonyms(_("%(count)d groups: at most %(max)d.", count=len(groups), max=MAX_GROUPS))
     return groups
 
 

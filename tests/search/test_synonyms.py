@@ -64,9 +64,11 @@ def test_editing_and_deleting_a_group_updates_the_index(make_exhibit):
 
 @pytest.mark.parametrize(("columns", "message"), [
     (("芯", "", ""), "two characters or more"),
+    (("chip", "", "IC"), "must be Chinese"),
     (("", "chip", ""), "at least two terms"),
     (("", "芯片", "IC"), "put it in the Chinese column"),
     (("芯片", "a" * 81, ""), "longer than 80"),
+    (("芯片", "chip|IC", ""), "contains"),
 ])
 def test_bad_groups_are_refused_with_the_reason(app, columns, message):
     with pytest.raises(synonyms.InvalidSynonyms, match=message):
