@@ -263,6 +263,41 @@ def pinyin_words(text: str, dict_id: str | None) -> set[str]:
     return found
 
 
+def _phrase_tokens(text: str) -> list[tuple[str, bool]]:
+    """(word, is_cjk) of text: jieba's precise cut of its (simplified) CJK runs, Latin words
+    case-folded and made singular."""
+    from .crosslang import fold
+
+    tokens = []
+    for run, _start, _end, cjk in runs(normalise(text)):
+        if cjk:
+            # the plain dictionary: the user dictionary holds each category name as one word
+            tokens.extend((w, True) for w, _s, _e in segment(run, None, False))
+        else:
+            tokens.append((fold(run), False))
+    return tokens
+
+
+def _joined(tokens: list[tuple[str, bool]]) -> str:
+    out = ""
+    for i, (word, cjk) in enumerate(tokens):
+        out += word if i == 0 or (cjk and tokens[i - 1][1]) else " " + word
+    return out
+
+
+def phrase_key(text: str, dict_id: str | None) -> str:
+    """How a category name, and a query compared with it, is keyed: Chinese words run together,
+    Latin words folded and spaced."""
+    return _joined(_phrase_tokens(text))
+
+
+def phrase_parts(text: str, dict_id: str | None) -> set[str]:
+    """The keys of every run of two or more words of text, but not the whole of it."""
+    tokens = _phrase_tokens(text)[:_MAX_PHRASE_TOKENS]
+    return {_joined(tokens[i:j]) for i in range(len(tokens)) for j in range(i + 2, len(tokens) + 1)
+            if j - i < len(tokens)}
+
+
 # --- Schema ---------------------------------------------------------------------------------
 
 # Fields searched with the mixed analyzer, and their weights: an exhibit's own names, tags and
@@ -280,8 +315,11 @@ GRAM_BOOSTS = {"grams": 2.0, "enterprise_grams": 1.0}
 # pinyin, initials, syllables: of names; pinyin_more: of tags, category names and the
 # enterprise's name (joined and initials) and of the descriptions' words (joined)
 PINYIN_BOOSTS = {"pinyin": 2.0, "initials": 1.5, "syllables": 0.5, "pinyin_more": 1.0}
-# A query equal to the name of an exhibit's category (or of one above it), case and width ignored.
-CATEGORY_LABEL_BOOST = 20.0
+# A query equal to the name of an exhibit's category (or of one above it), case, width and script
+# ignored; or equal to two or more of its words in a row (新能源汽车 of 智能网联新能源汽车).
+CATEGORY_LABEL_BOOST = 40.0
+CATEGORY_PART_BOOST = 40.0
+_MAX_PHRASE_TOKENS = 12
 
 
 def text_analyzer(dict_id: str | None):
@@ -324,6 +362,7 @@ def build_schema(dict_id: str | None) -> fields.Schema:
         category_names=fields.TEXT(analyzer=text),
         translated=fields.TEXT(analyzer=text),
         category_labels=fields.TEXT(analyzer=keys, phrase=False),
+        category_parts=fields.TEXT(analyzer=keys, phrase=False),
         codes=fields.TEXT(analyzer=keys, phrase=False),
         grams=fields.TEXT(analyzer=grams, phrase=False),
         enterprise_grams=fields.TEXT(analyzer=grams, phrase=False),
@@ -392,6 +431,7 @@ def index_fields(doc: dict, dict_id: str | None) -> dict:
     descriptions = [doc.get("description") or "", doc.get("description_zh") or ""]
     joined, syllables, initials = pinyin_terms(f"{name}\n{name_zh}", dict_id)
     translated = [t for t in (doc.get("translations") or []) if t]
+    labels = [n for n in doc.get("category_labels") or [] if n]
     more_joined, _more_syllables, more_initials = pinyin_terms(
         "\n".join([*tags, doc.get("category_names") or "", enterprise, *translated]), dict_id)
     more = more_joined | more_initials | pinyin_words("\n".join(descriptions), dict_id)
@@ -406,8 +446,8 @@ def index_fields(doc: dict, dict_id: str | None) -> dict:
         "initials": "\n".join(sorted(initials)),
         "pinyin_more": "\n".join(sorted(more - joined - initials)) or None,
         "translated": "\n".join(translated) or None,
-        "category_labels": "\n".join(sorted({code_key(n) for n in doc.get("category_labels") or []
-                                              if n} - {""})) or None,
+        "category_labels": "\n".join(sorted({phrase_key(n, dict_id) for n in labels} - {""})) or None,
+        "category_parts": "\n".join(sorted(set().union(*(phrase_parts(n, dict_id) for n in labels)))) or None,
         "category_names": doc.get("category_names") or None,
         "codes": "\n".join(sorted({code_key(c) for c in doc.get("codes") or [] if c} - {""})) or None,
         "spell": "\n".join([name, name_zh, enterprise, *tags, doc.get("category_names") or "",

@@ -24,7 +24,7 @@ from whoosh.query import Query, Term
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
-from .analysis import CATEGORY_LABEL_BOOST, code_key
+from .analysis import CATEGORY_LABEL_BOOST, CATEGORY_PART_BOOST, phrase_key, schema_dict_id
 
 MAX_CACHED_POSTINGS = 4_000_000  # per open searcher: 12 bytes each, so 48 MB at most
 _EMPTY = (array("i"), array("d"))
@@ -36,12 +36,16 @@ def can_rank(searcher, leaves: list[Query]) -> bool:
 
 
 def category_leaves(searcher, text: str) -> list[Term]:
-    """A query that is a category's name, whole: a term that ranks the exhibits in (or below)
-    that category first (none if no category is called so, or the index predates the field)."""
-    key = code_key(text)
-    if not key or "category_labels" not in searcher.schema or ("category_labels", key) not in searcher.reader():
+    """A query that is a category's name, whole, or two or more of its words in a row: terms that
+    rank the exhibits in (or below) that category first (none where the index lacks the fields)."""
+    schema = searcher.schema
+    if "category_parts" not in schema:
         return []
-    return [Term("category_labels", key, boost=CATEGORY_LABEL_BOOST)]
+    key = phrase_key(text, schema_dict_id(schema))
+    reader = searcher.reader()
+    return [Term(field, key, boost=boost)
+            for field, boost in (("category_labels", CATEGORY_LABEL_BOOST), ("category_parts", CATEGORY_PART_BOOST))
+            if key and (field, key) in reader]
 
 
 def rank(searcher, cache: dict, leaves: list[Term], selected: set[int], limit: int
