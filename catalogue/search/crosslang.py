@@ -39,6 +39,7 @@ class Concept:
     abbreviations: tuple[str, ...] = ()
 
     def terms(self) -> tuple[str, ...]:
+        """Every term, in both languages, abbreviations last."""
         return (*self.zh, *self.en, *self.abbreviations)
 
 
@@ -53,6 +54,7 @@ def fold(word: str) -> str:
 
 
 def english_words(text: str) -> list[str]:
+    """The folded English words (letters and digits) of text."""
     return [fold(w) for w in _ENGLISH_WORD.findall(text.lower())]
 
 
@@ -94,6 +96,7 @@ class Glossary:
         self.longest_en = max(map(len, self.en), default=0)
 
     def with_concepts(self, extra: Iterable[Concept]) -> Glossary:
+        """This glossary with more concepts (itself when there are none)."""
         return Glossary([*self.concepts, *extra]) if extra else self
 
     def matches(self, text: str) -> list[tuple[int, int, int, str]]:

@@ -40,14 +40,13 @@ from whoosh.index import LockError
 from catalogue.locks import file_lock
 
 from .analysis import (
-    MARKER_ID,
     build_schema,
-    index_fields,
     register_userdict,
     schema_dict_id,
     schema_signature,
     write_userdict,
 )
+from .docfields import MARKER_ID, index_fields
 from .querying import run_search, run_suggest
 from .request import (
     Hit,

@@ -37,6 +37,8 @@ def machine_hint(record) -> Hint | None:
 
 @dataclass
 class Shortcut:
+    """A category named by the whole query, offered above the results."""
+
     category: Category
     exhibits: int
 
@@ -57,5 +59,6 @@ def category_shortcut(query: str | None) -> Shortcut | None:
 
 
 def init_app(app: Flask) -> None:
+    """Make the helpers available to every template."""
     app.jinja_env.globals.update(glossary_hint=machine_hint, category_shortcut=category_shortcut,
                                  also_searched_as=synonyms.also_searched_as)

@@ -45,9 +45,11 @@ class SynonymGroup(db.Model):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
     def terms(self) -> list[str]:
+        """Every term of the group: Chinese, English, abbreviations."""
         return [*split(self.zh), *split(self.en), *split(self.abbreviations)]
 
     def concept(self) -> crosslang.Concept:
+        """The group as a glossary concept."""
         return crosslang.Concept(tuple(split(self.zh)), tuple(split(self.en)), tuple(split(self.abbreviations)))
 
 
@@ -61,6 +63,7 @@ class Terms:
 
 
 def split(text: str | None) -> list[str]:
+    """The terms of a column: separated by ";" (or the full-width "；"), trimmed."""
     return [t.strip() for t in _SEPARATORS.split(text or "") if t.strip()]
 
 
@@ -96,11 +99,13 @@ def check(zh: str | Iterable[str], en: str | Iterable[str], abbreviations: str |
 
 
 def list_groups(session: Session | None = None) -> list[SynonymGroup]:
+    """Every group, oldest first."""
     session = session or db.session
     return list(session.scalars(select(SynonymGroup).order_by(SynonymGroup.id)))
 
 
 def concepts(session: Session) -> list[crosslang.Concept]:
+    """Every group as a glossary concept."""
     return [group.concept() for group in list_groups(session)]
 
 
@@ -128,6 +133,7 @@ def save_group(group_id: int | None, terms: Terms) -> SynonymGroup:
 
 
 def delete_group(group_id: int) -> None:
+    """Delete a group; flushes and queues the reindexing."""
     group = db.session.get(SynonymGroup, group_id)
     if group is None:
         raise NotFound(_("There is no synonym group %(id)d.", id=group_id))
@@ -171,6 +177,7 @@ def import_groups(text: str) -> tuple[int, int]:
 
 
 def export_groups() -> str:
+    """Every group as the text that import_groups reads back."""
     lines = [HEADER]
     for group in list_groups():
         lines.append(" | ".join([group.zh, group.en, group.abbreviations]).rstrip(" |"))
