@@ -223,7 +223,7 @@ def bigrams(run: str) -> list[str]:
 # --- Pinyin ---------------------------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=20_000)
+@functools.lru_cache(maxsize=100_000)
 def char_pinyin(run: str) -> tuple[str, ...]:
     """One lower-case pinyin syllable per character of a CJK run ("" where there is none)."""
     from pypinyin import lazy_pinyin

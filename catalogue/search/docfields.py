@@ -21,13 +21,16 @@ _MAX_PHRASE_TOKENS = 12
 # --- Pinyin and category phrases ------------------------------------------------------------
 
 def pinyin_words(text: str, dict_id: str | None) -> set[str]:
-    """The joined pinyin of every word of two characters or more in the CJK parts of text."""
+    """The joined pinyin of every word of two characters or more in the CJK parts of text (looked
+    up word by word: a catalogue's descriptions share their words, so the cache serves most)."""
     found = set()
     for run, _start, _end, cjk in runs(normalise(text)):
         if cjk:
-            per_char = char_pinyin(run)
-            found.update("".join(per_char[s:e]) for _w, s, e in segment(run, dict_id, search=True)
-                         if e - s >= 2 and all(per_char[s:e]))
+            for word, s, e in segment(run, dict_id, search=True):
+                if e - s >= 2:
+                    syllables = char_pinyin(word)
+                    if all(syllables):
+                        found.add("".join(syllables))
     return found
 
 
