@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from whoosh import fields
 from whoosh.analysis import RegexTokenizer, StemFilter, Token, Tokenizer
 
-from .crosslang import simplified
+from catalogue.search.simplify import simplified
 
 # Every CJK range we segment as Chinese: ideographs (URO, extensions A-G, compatibility), the
 # iteration/zero marks, and Japanese kana (no spaces between words either).

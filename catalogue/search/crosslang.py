@@ -1,5 +1,5 @@
 """Across languages and scripts: the bilingual glossary, CC-CEDICT for the long tail, traditional to
-simplified Chinese (OpenCC), and the translations and hints derived from them. No Whoosh here.
+simplified Chinese (simplify.py), and the translations and hints derived from them.
 
 A document's translations are computed when it is built (documents.py) and indexed in their own
 low-boost field, so an English query finds Chinese-only entries and a Chinese query English-only
@@ -12,9 +12,11 @@ import functools
 import gzip
 import importlib.resources
 import re
-import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+from catalogue.search.analysis import segment
+from catalogue.search.simplify import simplified
 
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _LATIN = re.compile(r"[A-Za-z0-9]+(?:[-.][A-Za-z0-9]+)*")
@@ -137,8 +139,6 @@ class Glossary:
 
 def _words_and_bounds(run: str) -> tuple[list[tuple[int, int]], set[int]]:
     """The spans of jieba's precise cut of a CJK run, and its word boundaries."""
-    from .analysis import segment
-
     spans = [(s, e) for _w, s, e in segment(run, None, False)]
     return spans, {0, len(run), *(s for s, _e in spans), *(e for _s, e in spans)}
 
@@ -156,33 +156,6 @@ def builtin() -> Glossary:
     """The glossary shipped with the package (catalogue/search/glossary.tsv)."""
     text = importlib.resources.files(__package__).joinpath(GLOSSARY_FILE).read_text("utf-8")
     return Glossary(parse_concepts(text.splitlines()))
-
-
-# --- traditional and simplified Chinese ----------------------------------------------------
-
-_converter_lock = threading.Lock()
-
-
-@functools.lru_cache(maxsize=1)
-def _converter():
-    try:
-        import opencc
-    except ImportError:  # pragma: no cover - a declared dependency
-        return None
-    with _converter_lock:
-        return opencc.OpenCC("t2s")
-
-
-@functools.lru_cache(maxsize=20_000)
-def simplified(text: str) -> str:
-    """text with traditional characters converted to simplified (OpenCC t2s); the same length."""
-    if not text or not _CJK_RUN.search(text):
-        return text
-    converter = _converter()
-    if converter is None:
-        return text
-    converted = converter.convert(text)
-    return converted if len(converted) == len(text) else text
 
 
 # --- CC-CEDICT ------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .analysis import (
+from catalogue.search.analysis import (
     CJK_RUN,
     ENTERPRISE_CATEGORY_BOOST,
     char_pinyin,
@@ -13,7 +13,7 @@ from .analysis import (
     runs,
     segment,
 )
-from .crosslang import fold
+from catalogue.search.crosslang import fold
 
 _MAX_PHRASE_TOKENS = 12
 

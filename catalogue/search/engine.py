@@ -38,6 +38,7 @@ from whoosh.filedb.structfile import StructFile
 from whoosh.index import LockError
 
 from catalogue.locks import file_lock
+from catalogue.search.docfields import MARKER_ID, index_fields
 
 from .analysis import (
     build_schema,
@@ -46,7 +47,6 @@ from .analysis import (
     schema_signature,
     write_userdict,
 )
-from .docfields import MARKER_ID, index_fields
 from .querying import run_search, run_suggest
 from .request import (
     Hit,

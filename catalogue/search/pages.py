@@ -9,7 +9,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from catalogue.catalog.models import Category, Exhibit
-from catalogue.catalog.queries import descendant_ids
+from catalogue.catalog.queries import subtree_ids
 from catalogue.extensions import db
 from catalogue.search import crosslang, synonyms
 from catalogue.search.analysis import normalise
@@ -53,7 +53,7 @@ def category_shortcut(query: str | None) -> Shortcut | None:
         names = {normalise(crosslang.simplified(n)) for n in (category.name, category.name_zh) if n}
         if key in names:
             count = db.session.scalar(select(func.count(Exhibit.id))
-                                      .where(Exhibit.category_id.in_(descendant_ids(category))))
+                                      .where(Exhibit.category_id.in_(subtree_ids(category.id))))
             return Shortcut(category, count or 0)
     return None
 

@@ -24,8 +24,8 @@ from whoosh.query import Query, Term
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
-from .analysis import CATEGORY_LABEL_BOOST, CATEGORY_PART_BOOST, schema_dict_id
-from .docfields import phrase_key
+from catalogue.search.analysis import CATEGORY_LABEL_BOOST, CATEGORY_PART_BOOST, schema_dict_id
+from catalogue.search.docfields import phrase_key
 
 MAX_CACHED_POSTINGS = 4_000_000  # per open searcher: 12 bytes each, so 48 MB at most
 _EMPTY = (array("i"), array("d"))

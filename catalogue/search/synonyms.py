@@ -16,8 +16,8 @@ from flask_babel import gettext as _
 from sqlalchemy import DateTime, Integer, Text, delete, insert, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from catalogue.catalog.errors import CatalogueError, NotFound
 from catalogue.catalog.models import Enterprise, Exhibit, utcnow
+from catalogue.errors import CatalogueError, NotFound
 from catalogue.extensions import db
 from catalogue.search import crosslang
 from catalogue.search.outbox import PENDING, OutboxEntry
