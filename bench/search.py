@@ -32,7 +32,7 @@ from catalogue.catalog.rules import split_tags
 
 WARMUP = 50
 FTS_COLUMNS = ("name", "name_zh", "tags", "enterprise_name", "description", "description_zh")
-FTS_WEIGHTS = (5.0, 5.0, 3.0, 2.5, 1.0, 1.0)  # analysis.TEXT_BOOSTS, in FTS_COLUMNS order
+FTS_WEIGHTS = (5.0, 5.0, 3.0, 1.0, 1.0, 1.0)  # analysis.TEXT_BOOSTS, in FTS_COLUMNS order
 
 
 def percentile(values: list[float], p: float) -> float:

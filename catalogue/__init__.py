@@ -42,7 +42,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from catalogue.cli import register_commands
     from catalogue.organizer import auth as organizer_auth
     from catalogue.organizer import editing, imports
+    from catalogue.organizer import synonyms as synonyms_console
     from catalogue.organizer.views import bp as organizer_bp
+    from catalogue.search import pages as search_pages
     from catalogue.search import service as search
     from catalogue.search.views import bp as search_bp
     from catalogue.visit.pages import bp as pages_bp
@@ -56,11 +58,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(api_bp)
     organizer_auth.init_app(app)
     app.register_blueprint(organizer_bp)
+    app.register_blueprint(synonyms_console.bp)
     app.register_blueprint(editing.bp)
     app.register_blueprint(imports.bp)
     security.init_app(app)
     register_commands(app)
     search.init_app(app)
+    search_pages.init_app(app)
 
     prepare_database(app)
     with app.app_context():

@@ -12,9 +12,11 @@ from catalogue.extensions import db
 
 def register_commands(app: Flask) -> None:
     from catalogue.organizer.cli import change_password_command, create_organizer_command
+    from catalogue.search.commands import synonyms_command
 
     app.cli.add_command(create_organizer_command)
     app.cli.add_command(change_password_command)
+    app.cli.add_command(synonyms_command)
     for command in (
         load_demo_command, import_command, export_command, reindex_command, check_index_command,
         search_command, backup_command, prune_search_log_command,

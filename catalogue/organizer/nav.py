@@ -15,6 +15,7 @@ AREAS = [
     ("/organizer/enterprises", "Enterprises", "展商", False),
     ("/organizer/exhibits", "Exhibits", "展品", False),
     ("/organizer/categories", "Categories", "类别", False),
+    ("/organizer/synonyms", "Synonyms", "同义词", True),
     ("/organizer/organizers", "Organizers", "组织者", True),
 ]
 

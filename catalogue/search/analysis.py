@@ -17,6 +17,8 @@ from collections.abc import Iterable, Iterator
 from whoosh import fields
 from whoosh.analysis import RegexTokenizer, StemFilter, Token, Tokenizer
 
+from catalogue.search.simplify import simplified
+
 # Every CJK range we segment as Chinese: ideographs (URO, extensions A-G, compatibility), the
 # iteration/zero marks, and Japanese kana (no spaces between words either).
 CJK = (
@@ -115,6 +117,7 @@ def write_userdict(directory: str, words: Iterable[str]) -> str | None:
     entries: dict[str, int] = {}
     for word in words:
         for run in CJK_RUN.findall(normalise(word or "")):
+            run = simplified(run)
             if 2 <= len(run) <= 30 and run not in entries:
                 entries[run] = max(int(base.suggest_freq(run, False)), 3)
     if not entries:
@@ -128,8 +131,11 @@ def write_userdict(directory: str, words: Iterable[str]) -> str | None:
 @functools.lru_cache(maxsize=20_000)
 def segment(run: str, dict_id: str | None, search: bool) -> tuple[tuple[str, int, int], ...]:
     """jieba words of a CJK run with offsets, in text order: the precise cut, or (search) also
-    every dictionary word inside a longer word (jieba itself only adds 2- and 3-character ones)."""
+    every dictionary word inside a longer word (jieba itself only adds 2- and 3-character ones).
+    Traditional characters are read as simplified (OpenCC t2s keeps the offsets), so 機器人 is
+    indexed and searched as 机器人."""
     seg = segmenter(dict_id)
+    run = simplified(run)
     found = {(w, s, e) for w, s, e in seg.tokenize(run, mode="search" if search else "default")
              if w.strip() and run[s:e] == w}
     if search:
@@ -193,7 +199,7 @@ class CjkGramTokenizer(Tokenizer):
         for run, start, _end, cjk in runs(clean(value)):
             if not cjk:
                 continue
-            for text, s in cjk_grams(run):
+            for text, s in cjk_grams(simplified(run)):
                 yield _token(token, text, start + s, start + s + len(text), pos, positions, chars,
                              start_char)
                 pos += 1
@@ -217,7 +223,7 @@ def bigrams(run: str) -> list[str]:
 # --- Pinyin ---------------------------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=20_000)
+@functools.lru_cache(maxsize=100_000)
 def char_pinyin(run: str) -> tuple[str, ...]:
     """One lower-case pinyin syllable per character of a CJK run ("" where there is none)."""
     from pypinyin import lazy_pinyin
@@ -248,17 +254,25 @@ def pinyin_terms(text: str, dict_id: str | None) -> tuple[set[str], set[str], se
 
 # --- Schema ---------------------------------------------------------------------------------
 
-# Fields searched with the mixed analyzer, and their weights (names > tags > category names >
-# descriptions). An enterprise's category names are indexed at ENTERPRISE_CATEGORY_BOOST of that.
+# Fields searched with the mixed analyzer, and their weights: an exhibit's own names, tags and
+# category names above its enterprise's name and its descriptions; translations (the other
+# language, from the glossary and CC-CEDICT: crosslang.py) below direct matches. An enterprise's
+# category names are indexed at ENTERPRISE_CATEGORY_BOOST of that.
 TEXT_BOOSTS = {
-    "name": 5.0, "name_zh": 5.0, "tags": 3.0, "enterprise_name": 2.5, "category_names": 1.5,
-    "description": 1.0, "description_zh": 1.0,
+    "name": 5.0, "name_zh": 5.0, "tags": 3.0, "category_names": 3.0, "enterprise_name": 1.0,
+    "description": 1.0, "description_zh": 1.0, "translated": 1.5,
 }
 ENTERPRISE_CATEGORY_BOOST = 0.5
 # A code (exhibit code, booth, credit code) typed whole: exact, normalised, and weighted above names.
 CODE_BOOST = 12.0
 GRAM_BOOSTS = {"grams": 2.0, "enterprise_grams": 1.0}
-PINYIN_BOOSTS = {"pinyin": 2.0, "initials": 1.5, "syllables": 0.5}
+# pinyin, initials, syllables: of names; pinyin_more: of tags, category names and the
+# enterprise's name (joined and initials) and of the descriptions' words (joined)
+PINYIN_BOOSTS = {"pinyin": 2.0, "initials": 1.5, "syllables": 0.5, "pinyin_more": 1.0}
+# A query equal to the name of an exhibit's category (or of one above it), case, width and script
+# ignored; or equal to two or more of its words in a row (新能源汽车 of 智能网联新能源汽车).
+CATEGORY_LABEL_BOOST = 40.0
+CATEGORY_PART_BOOST = 40.0
 
 
 def text_analyzer(dict_id: str | None):
@@ -299,12 +313,16 @@ def build_schema(dict_id: str | None) -> fields.Schema:
         description=fields.TEXT(analyzer=text, stored=True),
         description_zh=fields.TEXT(analyzer=text, stored=True),
         category_names=fields.TEXT(analyzer=text),
+        translated=fields.TEXT(analyzer=text),
+        category_labels=fields.TEXT(analyzer=keys, phrase=False),
+        category_parts=fields.TEXT(analyzer=keys, phrase=False),
         codes=fields.TEXT(analyzer=keys, phrase=False),
         grams=fields.TEXT(analyzer=grams, phrase=False),
         enterprise_grams=fields.TEXT(analyzer=grams, phrase=False),
         pinyin=fields.TEXT(analyzer=keys, phrase=False),
         syllables=fields.TEXT(analyzer=keys, phrase=False),
         initials=fields.TEXT(analyzer=keys, phrase=False),
+        pinyin_more=fields.TEXT(analyzer=keys, phrase=False),
         spell=fields.TEXT(analyzer=MixedTokenizer(dict_id, cjk=False), phrase=False),
         suggest=fields.TEXT(analyzer=keys, phrase=False),
         hall=fields.ID(stored=True),
@@ -313,76 +331,3 @@ def build_schema(dict_id: str | None) -> fields.Schema:
         category_slug=fields.ID(stored=True),
     )
     return schema
-
-
-# --- Documents ------------------------------------------------------------------------------
-
-MARKER_ID = "__marker__"
-_KEY_CHARS = 64
-_MAX_KEY_STARTS = 30
-
-
-def _key_starts(text: str, dict_id: str | None) -> list[int]:
-    starts = {0}
-    for run, start, _end, cjk in runs(text):
-        starts.add(start)
-        if cjk:
-            starts.update(start + s for _w, s, _e in segment(run, dict_id, search=True))
-    return sorted(starts)[:_MAX_KEY_STARTS]
-
-
-def suggest_keys(name: str | None, name_zh: str | None, dict_id: str | None) -> set[str]:
-    """Prefix keys "<rank><lang>|<text>": rank 0 from the start of a name, 1 from a later word;
-    lang e/z says which name to show. Chinese parts also give full pinyin and initials."""
-    keys = set()
-    for lang, name_text in (("e", name), ("z", name_zh)):
-        text = normalise(name_text or "")
-        if not text:
-            continue
-        full, initial = [], []
-        for char in text:
-            full.append(char if char.isalnum() and not is_cjk(char) else "")
-            initial.append(full[-1])
-        for run, start, end, cjk in runs(text):
-            if cjk:
-                per_char = char_pinyin(run)
-                full[start:end] = per_char
-                initial[start:end] = [p[:1] for p in per_char]
-        has_cjk = bool(CJK_RUN.search(text))
-        for start in _key_starts(text, dict_id):
-            rank = "0" if start == 0 else "1"
-            keys.add(f"{rank}{lang}|{text[start:start + _KEY_CHARS].strip()}")
-            if has_cjk:
-                keys.add(f"{rank}{lang}|{''.join(full[start:])[:_KEY_CHARS]}")
-                keys.add(f"{rank}{lang}|{''.join(initial[start:])[:_KEY_CHARS]}")
-    return {k for k in keys if not k.endswith("|")}
-
-
-def index_fields(doc: dict, dict_id: str | None) -> dict:
-    """The Whoosh fields of a catalogue document (its shape: the engine module's docstring)."""
-    name, name_zh = doc.get("name") or "", doc.get("name_zh") or ""
-    enterprise = doc.get("enterprise_name") or ""
-    tags = [t for t in (doc.get("tags") or []) if t]
-    descriptions = [doc.get("description") or "", doc.get("description_zh") or ""]
-    joined, syllables, initials = pinyin_terms(f"{name}\n{name_zh}", dict_id)
-    fields_ = {
-        "id": doc["id"], "type": doc["type"], "db_id": int(doc["db_id"]),
-        "fingerprint": doc.get("fingerprint") or "",
-        "name": doc.get("name") or None, "name_zh": doc.get("name_zh") or None,
-        "enterprise_name": enterprise, "tags": "\n".join(tags),
-        "description": descriptions[0] or None, "description_zh": descriptions[1] or None,
-        "grams": "\n".join([name, name_zh, *tags]), "enterprise_grams": enterprise,
-        "pinyin": "\n".join(sorted(joined)), "syllables": "\n".join(sorted(syllables)),
-        "initials": "\n".join(sorted(initials)),
-        "category_names": doc.get("category_names") or None,
-        "codes": "\n".join(sorted({code_key(c) for c in doc.get("codes") or [] if c} - {""})) or None,
-        "spell": "\n".join([name, name_zh, enterprise, *tags, doc.get("category_names") or "",
-                            *descriptions]),
-        "suggest": "\n".join(sorted(suggest_keys(name, name_zh, dict_id))),
-        "category_slugs": ",".join(doc.get("category_slugs") or []),
-        "category_slug": doc.get("category_slug") or None,
-        "hall": doc.get("hall") or None, "booth": doc.get("booth") or None,
-    }
-    if doc.get("type") == "enterprise" and fields_["category_names"]:
-        fields_["_category_names_boost"] = ENTERPRISE_CATEGORY_BOOST
-    return {k: v for k, v in fields_.items() if v is not None}

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from catalogue.catalog.models import Category, Enterprise, Exhibit
 from catalogue.catalog.rules import lineage
+from catalogue.search import crosslang, synonyms
 
 CHUNK = 500
 
@@ -32,6 +33,7 @@ class CategoryPaths:
             self.slugs[cid] = [row.slug for row in above]
             self.names[cid] = [n for row in above for n in (row.name, row.name_zh) if n]
             self.ancestors[cid] = {row.id for row in above}
+        self.glossary = synonyms.glossary(session)  # the shipped one and the organizers' groups
 
     def of(self, category_id: int | None) -> list[str]:
         return self.slugs.get(category_id, []) if category_id else []
@@ -67,6 +69,9 @@ def exhibit_document(exhibit: Exhibit, paths: CategoryPaths) -> dict:
         "category_slugs": slugs,
         "category_slug": slugs[-1] if slugs else None,
         "category_names": " ".join(paths.names_of(exhibit.category_id)),
+        "category_labels": paths.names_of(exhibit.category_id),
+        "translations": crosslang.translations(
+            [exhibit.name, exhibit.name_zh, *(exhibit.tags or [])], paths.glossary),
         "codes": [c for c in (exhibit.exhibit_code, enterprise.booth) if c],
         "hall": enterprise.hall,
         "booth": enterprise.booth,
@@ -92,6 +97,7 @@ def enterprise_document(enterprise: Enterprise, paths: CategoryPaths) -> dict:
         "category_slugs": slugs,
         "category_slug": None,
         "category_names": " ".join(names),
+        "translations": crosslang.translations([enterprise.name, enterprise.name_zh], paths.glossary),
         "codes": [c for c in (enterprise.credit_code, enterprise.booth) if c],
         "hall": enterprise.hall,
         "booth": enterprise.booth,

@@ -15,7 +15,9 @@ A document (``documents.py`` builds them from the database) is a dict with: ``id
 ancestors, for an enterprise those of all its exhibits' categories: weighted between tags and
 descriptions, an enterprise's lower); ``codes`` (a list: exhibit code and booth, or credit code and
 booth; found only when the visitor types one whole, case and width ignored, and then first);
-and the filters ``category_slugs`` (the category and its ancestors), ``category_slug``, ``hall``
+``translations`` (a list: the other language's terms for its names and tags, from the glossary,
+the organizers' synonyms and CC-CEDICT: ``crosslang.translations``) and ``category_labels`` (an
+exhibit's category names, each whole, for a query that is one); and the filters ``category_slugs`` (the category and its ancestors), ``category_slug``, ``hall``
 and ``booth``.
 """
 
@@ -36,11 +38,10 @@ from whoosh.filedb.structfile import StructFile
 from whoosh.index import LockError
 
 from catalogue.locks import file_lock
+from catalogue.search.docfields import MARKER_ID, index_fields
 
 from .analysis import (
-    MARKER_ID,
     build_schema,
-    index_fields,
     register_userdict,
     schema_dict_id,
     schema_signature,

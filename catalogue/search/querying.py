@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from whoosh.analysis import STOP_WORDS
 from whoosh.query import And, AndMaybe, Or, Phrase, Query, Term
 
-from catalogue.search import ranking
+from catalogue.search import crosslang, ranking
 from catalogue.search.analysis import (
     CODE_BOOST,
     GRAM_BOOSTS,
@@ -235,7 +235,8 @@ def run_search(searcher, cache: dict, request: SearchRequest, text: str) -> Sear
     if len(cache) > 20_000:
         cache.clear()
     vocabulary, sets = Vocabulary(searcher, cache), DocSets(searcher, cache)
-    found = units(vocabulary, text)
+    searched = crosslang.simplified(text)  # 機器人 finds 机器人
+    found = units(vocabulary, searched)
     if not found:
         return empty_response(text)
 
@@ -277,7 +278,7 @@ def run_search(searcher, cache: dict, request: SearchRequest, text: str) -> Sear
     per_page = min(max(1, int(request.per_page)), MAX_PER_PAGE)
     hits = []
     if selected and (page - 1) * per_page < len(selected):
-        flat = leaves(query)
+        flat = leaves(query) + ranking.category_leaves(searcher, searched)
         terms: dict[str, set[str]] = {}
         for leaf in flat:
             if isinstance(leaf, Term):
@@ -292,7 +293,7 @@ def run_search(searcher, cache: dict, request: SearchRequest, text: str) -> Sear
         hits = [_hit(searcher, sets, docnum, score, terms, request.lang)
                 for docnum, score in ranked[(page - 1) * per_page:]]
     return SearchResponse(text, len(selected), hits, facets,
-                          _did_you_mean(vocabulary, sets, text, narrowed),
+                          _did_you_mean(vocabulary, sets, searched, narrowed),
                           counts is not None and bool(selected))
 
 

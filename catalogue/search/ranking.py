@@ -24,6 +24,9 @@ from whoosh.query import Query, Term
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
+from catalogue.search.analysis import CATEGORY_LABEL_BOOST, CATEGORY_PART_BOOST, schema_dict_id
+from catalogue.search.docfields import phrase_key
+
 MAX_CACHED_POSTINGS = 4_000_000  # per open searcher: 12 bytes each, so 48 MB at most
 _EMPTY = (array("i"), array("d"))
 
@@ -31,6 +34,19 @@ _EMPTY = (array("i"), array("d"))
 def can_rank(searcher, leaves: list[Query]) -> bool:
     """True when rank() scores these leaves exactly as Whoosh would."""
     return type(searcher.weighting) is BM25F and all(type(leaf) is Term for leaf in leaves)
+
+
+def category_leaves(searcher, text: str) -> list[Term]:
+    """A query that is a category's name, whole, or two or more of its words in a row: terms that
+    rank the exhibits in (or below) that category first (none where the index lacks the fields)."""
+    schema = searcher.schema
+    if "category_parts" not in schema:
+        return []
+    key = phrase_key(text, schema_dict_id(schema))
+    reader = searcher.reader()
+    return [Term(field, key, boost=boost)
+            for field, boost in (("category_labels", CATEGORY_LABEL_BOOST), ("category_parts", CATEGORY_PART_BOOST))
+            if key and (field, key) in reader]
 
 
 def rank(searcher, cache: dict, leaves: list[Term], selected: set[int], limit: int

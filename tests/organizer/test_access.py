@@ -10,7 +10,7 @@ from catalogue.extensions import db
 from catalogue.organizer.models import Organizer
 from tests.conftest import csrf_token
 
-ADMIN_PAGES = ["/organizer/organizers"]
+ADMIN_PAGES = ["/organizer/organizers", "/organizer/synonyms"]
 
 
 def organizer_urls(app) -> list[tuple[str, str]]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from catalogue.search import crosslang
+
 PARENTS = {
     "semiconductors": None,
     "integrated-circuits": "semiconductors",
@@ -268,6 +270,8 @@ def exhibit_doc(exhibit_id: int) -> dict:
         "tags": tags, "description": description, "description_zh": description_zh,
         "category_slugs": lineage(category), "category_slug": category,
         "category_names": category_names(lineage(category)),
+        "category_labels": [n for slug in lineage(category) for n in CATEGORY_NAMES[slug]],
+        "translations": crosslang.translations([name, name_zh, *tags]),
         "codes": [exhibit_code(exhibit_id), enterprise[3]],
         "hall": enterprise[2], "booth": enterprise[3],
     }
@@ -299,6 +303,7 @@ def enterprise_doc(enterprise_id: int) -> dict:
         "name": name, "name_zh": name_zh, "enterprise_name": "",
         "tags": [], "description": description, "description_zh": description_zh,
         "category_slugs": slugs, "category_slug": None, "category_names": category_names(slugs),
+        "translations": crosslang.translations([name, name_zh]),
         "codes": [credit_code(enterprise_id), booth], "hall": hall, "booth": booth,
     }
 

@@ -219,7 +219,7 @@ NEWER_FIELDS = ("category_names", "codes")
 
 def as_older_version(monkeypatch) -> None:
     """Make the engine build indexes as it did before category names and codes were indexed."""
-    from catalogue.search import analysis, engine
+    from catalogue.search import analysis, docfields, engine
 
     def build_schema(dict_id):
         schema = analysis.build_schema(dict_id)
@@ -228,7 +228,7 @@ def as_older_version(monkeypatch) -> None:
         return schema
 
     def index_fields(doc, dict_id):
-        return {k: v for k, v in analysis.index_fields(doc, dict_id).items()
+        return {k: v for k, v in docfields.index_fields(doc, dict_id).items()
                 if not any(name in k for name in NEWER_FIELDS)}
 
     monkeypatch.setattr(engine, "build_schema", build_schema)

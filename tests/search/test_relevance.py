@@ -212,10 +212,11 @@ def test_category_names_find_every_exhibit_below_them_in_both_languages(index):
     assert {"exhibit:6", "exhibit:39", "exhibit:10"} <= set(ids(index, "Automotive", n=50))
 
 
-def test_category_names_weigh_between_tags_and_descriptions(index):
-    # "sensor": a tag of 43, the category (Sensors) of 7, a word of 23's description
+def test_a_category_name_ranks_its_exhibits_before_tags_and_tags_before_descriptions(index):
+    # "sensor": the name of 7's category (Sensors, singular or plural), a tag of 43, a word of
+    # 23's description
     found = ids(index, "sensor", n=50)
-    assert found.index("exhibit:43") < found.index("exhibit:7") < found.index("exhibit:23")
+    assert found.index("exhibit:7") < found.index("exhibit:43") < found.index("exhibit:23")
 
 
 @pytest.mark.parametrize(("text", "first"), [

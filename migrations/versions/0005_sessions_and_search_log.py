@@ -1,6 +1,6 @@
 """organizer session versions; search log: visitor key and per-day aggregates
 
-Revision ID: 0005_i10a
+Revision ID: 0005
 Revises: 0004
 Create Date: 2026-12-03 08:00:00
 """
@@ -8,7 +8,7 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0005_i10a'
+revision = '0005'
 down_revision = '0004'
 branch_labels = None
 depends_on = None
