@@ -6,6 +6,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Flask
 
@@ -26,6 +27,7 @@ DEFAULTS: dict[str, object] = {
     "CATALOGUE_EXPO_DATES": "2022-08-22/2022-08-24",  # ISO: first/last day, or one day
     "CATALOGUE_EXPO_VENUE": "Western China (Chongqing) Science City pavilion, Chongqing",
     "CATALOGUE_EXPO_VENUE_ZH": "重庆 · 中国西部（重庆）科学城展馆",
+    "CATALOGUE_TIMEZONE": "Asia/Shanghai",  # the expo's time zone: console times are shown in it
     "IMPORT_MAX_BYTES": 20 * 1024 * 1024,
     "IMPORT_MAX_ROWS": 50_000,
     "IMPORT_MAX_CELL_CHARS": 5_000,
@@ -61,6 +63,11 @@ def load_config(app: Flask, test_config: dict | None) -> None:
     if not app.config["CATALOGUE_SECRET_KEY"]:
         app.config["CATALOGUE_SECRET_KEY"] = _instance_secret(instance / "secret_key")
 
+    try:
+        ZoneInfo(app.config["CATALOGUE_TIMEZONE"])
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise RuntimeError(f"CATALOGUE_TIMEZONE: {app.config['CATALOGUE_TIMEZONE']!r} is not a time zone "
+                           "name such as Asia/Shanghai") from error
     app.config["SQLALCHEMY_DATABASE_URI"] = app.config["CATALOGUE_DATABASE_URL"]
     app.config["SECRET_KEY"] = app.config["CATALOGUE_SECRET_KEY"]
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})

@@ -12,6 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from catalogue.catalog.models import utcnow
 from catalogue.errors import CatalogueError
 from catalogue.extensions import db
+from catalogue.messages import N_
 from catalogue.organizer.models import ROLES, Organizer, normalise_email
 
 # scrypt with N=2^17, r=8, p=1: about 128 MiB and 0.4 s per hash, so guessing is expensive
@@ -21,13 +22,9 @@ MAX_PASSWORD = 1024
 
 
 class AccountRefused(CatalogueError):
-    """A change to an account that is not allowed; carries the message in both languages."""
+    """A change to an account that is not allowed; the message is a Message (shown in the UI language)."""
 
     code = "account_refused"
-
-    def __init__(self, message: str, message_zh: str):
-        super().__init__(message)
-        self.message_zh = message_zh
 
 
 def hash_password(password: str) -> str:
@@ -42,13 +39,11 @@ def _decoy_hash() -> str:
 def check_password_rules(password: str) -> None:
     if len(password) < MIN_PASSWORD:
         raise AccountRefused(
-            f"The password must be at least {MIN_PASSWORD} characters long.",
-            f"密码至少需要 {MIN_PASSWORD} 个字符。",
+            N_("The password must be at least %(num)s characters long.", num=MIN_PASSWORD),
         )
     if len(password) > MAX_PASSWORD:
         raise AccountRefused(
-            f"The password must be at most {MAX_PASSWORD} characters long.",
-            f"密码最多 {MAX_PASSWORD} 个字符。",
+            N_("The password must be at most %(num)s characters long.", num=MAX_PASSWORD),
         )
 
 
@@ -73,14 +68,13 @@ def create_organizer(email: str, password: str, role: str = "editor", name: str 
     """A new active organizer; refuses a taken email, an unknown role or a short password."""
     email = normalise_email(email)
     if "@" not in email or len(email) > 254 or email.startswith("@") or email.endswith("@"):
-        raise AccountRefused(f"'{email}' is not an email address.", f"“{email}”不是有效的电子邮件地址。")
+        raise AccountRefused(N_("'%(email)s' is not an email address.", email=email))
     if role not in ROLES:
-        raise AccountRefused(f"Unknown role '{role}'; use admin or editor.", f"未知角色“{role}”，请用 admin 或 editor。")
+        raise AccountRefused(N_("Unknown role '%(role)s'; use admin or editor.", role=role))
     check_password_rules(password)
     if find_organizer(email) is not None:
         raise AccountRefused(
-            f"There is already an organizer with the email {email}; nothing was changed.",
-            f"已有使用 {email} 的组织者账号，未作任何更改。",
+            N_("There is already an organizer with the email %(email)s; nothing was changed.", email=email),
         )
     organizer = Organizer(
         email=email, name=(name or "").strip() or None, role=role, password_hash=hash_password(password)
@@ -93,7 +87,7 @@ def create_organizer(email: str, password: str, role: str = "editor", name: str 
 def change_role(organizer: Organizer, role: str, acting: Organizer) -> None:
     """Make the organizer an admin or an editor; nobody demotes themselves or the last admin."""
     if role not in ROLES:
-        raise AccountRefused(f"Unknown role '{role}'.", f"未知角色“{role}”。")
+        raise AccountRefused(N_("Unknown role '%(role)s'.", role=role))
     if role == organizer.role:
         return
     if organizer.role == "admin":
@@ -109,19 +103,18 @@ def set_active(organizer: Organizer, active: bool, acting: Organizer) -> None:
     if not active and organizer.role == "admin":
         _keep_an_admin(organizer, acting, "deactivate")
     elif not active and organizer.id == acting.id:
-        raise AccountRefused("You cannot deactivate your own account.", "不能停用自己的账号。")
+        raise AccountRefused(N_("You cannot deactivate your own account."))
     organizer.active = active
     db.session.flush()
 
 
 def _keep_an_admin(organizer: Organizer, acting: Organizer, action: str) -> None:
-    verb_zh = {"demote": "降级", "deactivate": "停用"}[action]
     if organizer.id == acting.id:
-        raise AccountRefused(f"You cannot {action} your own account.", f"不能{verb_zh}自己的账号。")
+        raise AccountRefused(N_("You cannot demote your own account.") if action == "demote"
+                             else N_("You cannot deactivate your own account."))
     if active_admins() <= 1:
-        raise AccountRefused(
-            f"You cannot {action} the last active admin.", f"不能{verb_zh}最后一位在用的管理员。"
-        )
+        raise AccountRefused(N_("You cannot demote the last active admin.") if action == "demote"
+                             else N_("You cannot deactivate the last active admin."))
 
 
 def active_admins() -> int:

@@ -7,6 +7,7 @@ from functools import wraps
 from urllib.parse import urlsplit
 
 from flask import Flask, abort, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from catalogue.extensions import db, login_manager
@@ -58,7 +59,7 @@ def admin_required(view: Callable) -> Callable:
         if organizer is None:
             return login_manager.unauthorized()
         if not organizer.is_admin:
-            abort(403, "This page is for admins.")
+            abort(403, _("This page is for admins."))
         return view(*args, **kwargs)
 
     return wrapper

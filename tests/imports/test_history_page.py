@@ -22,7 +22,7 @@ def test_the_history_and_batch_pages_show_counts_not_python_objects(editor_clien
 
 
 def test_no_template_reaches_a_dict_method_name_as_an_attribute():
-    pattern = re.compile(r"\.(%s)\b(?!\s*\()" % "|".join(DICT_METHODS))
+    pattern = re.compile(r"\.(" + "|".join(DICT_METHODS) + r")\b(?!\s*\()")
     found = []
     for path in TEMPLATES.rglob("*.html"):
         for number, line in enumerate(path.read_text().splitlines(), 1):
