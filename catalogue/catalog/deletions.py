@@ -90,7 +90,7 @@ def restore(deletion: Deletion, actor: str) -> Enterprise | Exhibit:
                 raise RestoreRefused(N_("The exhibit's enterprise was deleted too; restore the enterprise first."))
             made = operations.save_exhibit(_exhibit_values(deletion.deleted["exhibit"], owner))
     except operations.InvalidRecord as invalid:
-        raise RestoreRefused(N_("It cannot be restored: %(reasons)s", reasons=invalid.message)) from invalid
+        raise RestoreRefused(N_("It cannot be restored: %(reasons)s", reasons=list(invalid.errors.values()))) from invalid
     deletion.restored_at, deletion.restored_by, deletion.restored_id = utcnow(), actor, made.id
     db.session.flush()
     return made
