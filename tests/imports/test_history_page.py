@@ -23,7 +23,7 @@ def test_the_history_and_batch_pages_show_counts_not_python_objects(editor_clien
         page = editor_client.get(url).get_data(as_text=True)
         assert "built-in method" not in page and "&lt;" not in page, url
         # edited.csv: enterprises 1 created, 1 updated; exhibits 2 created, 1 updated
-        assert re.search(r"enterprises \+1 ~1,\s*exhibits \+2 ~1", page), url
+        assert re.search(r"Enterprises \+1 ~1,\s*Exhibits \+2 ~1", page), url
 
 
 def test_no_template_reaches_a_dict_method_name_as_an_attribute():
