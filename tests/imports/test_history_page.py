@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from catalogue import create_app
 from catalogue.extensions import db
 from tests.conftest import close_app, make_app
 from tests.imports.test_undo import BASE, EDITED, web_import
@@ -57,5 +58,7 @@ def test_the_time_zone_is_configurable_and_checked(tmp_path):
             assert "2022-08-22 03:30" in shown and "Europe/Berlin, UTC+02:00" in shown
     finally:
         close_app(app)
-    with pytest.raises(RuntimeError, match="CATALOGUE_TIMEZONE: 'Mars/Olympus'"):
-        make_app(tmp_path / "bad", CATALOGUE_TIMEZONE="Mars/Olympus")
+    with pytest.raises(RuntimeError, match="CATALOGUE_TIMEZONE: 'Mars/Olympus'"):  # refused before any database
+        create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "bad"), "CATALOGUE_TIMEZONE": "Mars/Olympus",
+                    "CATALOGUE_DATABASE_URL": f"sqlite:///{tmp_path / 'bad.sqlite3'}", "CATALOGUE_SECRET_KEY": "x"})
+    assert not (tmp_path / "bad.sqlite3").exists()

@@ -80,3 +80,16 @@ def test_the_command_line_stays_in_english(runner, tmp_path):
     path.write_bytes(csv_bytes([BAD_CODE]))
     result = runner.invoke(args=["import", "--dry-run", str(path)])
     assert "Row 2, column C (Credit Code): '91350100M000100Y44' has a wrong check digit" in result.output
+
+
+def test_an_unreadable_file_is_refused_in_the_page_language(admin_client):
+    admin_client.set_cookie("lang", "zh")
+    response = upload(admin_client, b"%PDF-1.7 not a list", "list.csv")
+    preview_id = re.search(r"/previews/([0-9a-f]{32})", response.headers["Location"])[1]
+    from catalogue.imports import uploads
+
+    uploads.wait_for_preview(preview_id, 30)
+    page = admin_client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "文件看起来是PDF 文档，不是电子表格" in page and "未导入任何内容。" in page
+    english = admin_client.get(response.headers["Location"] + "?lang=en").get_data(as_text=True)
+    assert "The file looks like a PDF document, not a spreadsheet" in english
