@@ -12,7 +12,7 @@ from catalogue.catalog.models import Category, Exhibit
 from catalogue.extensions import db
 from catalogue.imports.headers import known_ignored, lookalike, match_header
 from tests.imports.conftest import HEADERS, csv_bytes, row
-from tests.imports.test_upload import preview_of, upload
+from tests.organizer.test_imports import preview_of, upload
 
 ROWS = [row(enterprise_zh="重庆芯联微电子有限公司", code=f"EX-{n}", exhibit_zh=f"展品{n}", category="芯片 > 车规芯片")
         for n in range(1, 9)]
