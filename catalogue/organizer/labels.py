@@ -30,6 +30,12 @@ COLUMNS = {
 
 def column_label(field: str) -> str:
     return str(COLUMNS.get(field, field))
+# who made an import when no organizer did (catalogue/imports/history.py, catalogue/demo)
+ACTORS = {"command line": _l("command line"), "demo catalogue": _l("demo catalogue")}
+
+
+def actor_label(actor: str) -> str:
+    return str(ACTORS.get(actor, actor))
 
 
 def record_label(kind: str, record_id: int | None = None) -> str:
@@ -51,4 +57,4 @@ def field_label(attr: str) -> str:
 
 
 HELPERS = {"record_label": record_label, "action_label": action_label, "state_label": state_label,
-           "field_label": field_label, "column_label": column_label}
+           "field_label": field_label, "column_label": column_label, "actor_label": actor_label}
