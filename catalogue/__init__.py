@@ -41,7 +41,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from catalogue.bootstrap import prepare_database
     from catalogue.cli import register_commands
     from catalogue.organizer import auth as organizer_auth
-    from catalogue.organizer import editing, imports
+    from catalogue.organizer import deletions, editing, imports
     from catalogue.organizer import synonyms as synonyms_console
     from catalogue.organizer.views import bp as organizer_bp
     from catalogue.search import pages as search_pages
@@ -61,6 +61,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(synonyms_console.bp)
     app.register_blueprint(editing.bp)
     app.register_blueprint(imports.bp)
+    app.register_blueprint(deletions.bp)
     security.init_app(app)
     register_commands(app)
     search.init_app(app)

@@ -102,7 +102,16 @@ def describe(plan) -> str:
     if plan.categories:
         lines.append("New categories: " + "; ".join(c.path for c in plan.categories))
     if plan.ignored_headers:
-        lines.append("Ignored columns: " + ", ".join(plan.ignored_headers))
+        from catalogue.imports.headers import ignored_columns
+
+        columns = ignored_columns(plan.ignored_headers)
+        for like in columns["lookalikes"]:
+            lines.append(f"WARNING: the column '{like['header']}' is ignored, but it looks like '{like['like']}' "
+                         f"({like['field']}); rename it to '{like['like']}' if it holds that, or its values are lost")
+        if columns["known"]:
+            lines.append("Ignored on purpose (the catalogue does not keep them): " + ", ".join(columns["known"]))
+        if columns["other"]:
+            lines.append("Ignored columns: " + ", ".join(columns["other"]))
     return "\n".join(lines)
 
 

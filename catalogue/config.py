@@ -7,6 +7,7 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Flask
 
@@ -31,6 +32,7 @@ DEFAULTS: dict[str, object] = {
     "CATALOGUE_EXPO_VENUE_ZH": "重庆 · 中国西部（重庆）科学城展馆",
     "CATALOGUE_TRUSTED_HOSTS": None,  # comma-separated; None: LOCAL_HOSTS plus CATALOGUE_BASE_URL's host
     "CATALOGUE_PROXY_HOPS": 0,  # reverse proxies in front of the app whose X-Forwarded-* are believed
+    "CATALOGUE_TIMEZONE": "Asia/Shanghai",  # the expo's time zone: console times are shown in it
     "IMPORT_MAX_BYTES": 20 * 1024 * 1024,
     "IMPORT_MAX_ROWS": 50_000,
     "IMPORT_MAX_CELL_CHARS": 5_000,
@@ -67,6 +69,11 @@ def load_config(app: Flask, test_config: dict | None) -> None:
     if not app.config["CATALOGUE_SECRET_KEY"]:
         app.config["CATALOGUE_SECRET_KEY"] = _instance_secret(instance / "secret_key")
 
+    try:
+        ZoneInfo(app.config["CATALOGUE_TIMEZONE"])
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise RuntimeError(f"CATALOGUE_TIMEZONE: {app.config['CATALOGUE_TIMEZONE']!r} is not a time zone "
+                           "name such as Asia/Shanghai") from error
     app.config["SQLALCHEMY_DATABASE_URI"] = app.config["CATALOGUE_DATABASE_URL"]
     app.config["SECRET_KEY"] = app.config["CATALOGUE_SECRET_KEY"]
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})

@@ -10,9 +10,10 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, has_request_context
-from flask_babel import refresh
+from flask_babel import get_translations, refresh
 
 from catalogue.extensions import babel
+from catalogue.messages import Message, from_data
 from catalogue.web import pick_language
 
 TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
@@ -75,3 +76,15 @@ def init_app(app: Flask) -> None:
     # Flask-Babel caches the locale on `g`, which outlives a request when an app context is
     # already pushed (as in tests and commands): choose afresh for every request.
     app.before_request(refresh)
+    app.add_template_filter(say, "say")
+
+
+def say(value: object) -> str:
+    """A Message (or its stored data) in the UI language; other values as text."""
+    value = from_data(value)
+    if isinstance(value, list):
+        return " ".join(say(v) for v in value)
+    if not isinstance(value, Message):
+        return "" if value is None else str(value)
+    text = get_translations().ugettext(value.msgid)
+    return text % {k: say(v) for k, v in value.params.items()} if value.params else text

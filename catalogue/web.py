@@ -101,10 +101,6 @@ def template_helpers() -> dict:
         text = obj.pick(field, other)
         return "" if text == obj.pick(field, lang) else text
 
-    def t(english: str, chinese: str) -> str:
-        """The UI string in the UI language (kept for pages not yet on gettext catalogues)."""
-        return chinese if lang == "zh" else english
-
     def paragraphs(text: str | None) -> Markup:
         parts = [p.strip() for p in (text or "").split("\n") if p.strip()]
         return Markup("".join(f"<p>{escape(p)}</p>" for p in parts))
@@ -113,7 +109,6 @@ def template_helpers() -> dict:
         "lang": lang,
         "tr": tr,
         "tr_other": tr_other,
-        "t": t,
         "paragraphs": paragraphs,
         "url_with": url_with,
         "autocomplete_attrs": autocomplete_attrs,

@@ -19,7 +19,7 @@ FLOORS = [
     ("web edge", r"catalogue\.(web|i18n|security)"),
     ("search and imports", r"catalogue\.(search|imports)(\..*)?"),
     ("catalogue domain", r"catalogue\.catalog(\..*)?"),
-    ("foundations", r"catalogue\.(config|extensions|errors|locks|backup|ratelimits)"),
+    ("foundations", r"catalogue\.(config|extensions|errors|locks|backup|ratelimits|messages)"),
 ]
 
 

@@ -13,6 +13,7 @@ from flask import current_app
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from catalogue.errors import CatalogueError
+from catalogue.messages import N_
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_SIDE = 4096
@@ -34,22 +35,22 @@ class InvalidImage(CatalogueError):
 def clean_image(data: bytes) -> tuple[bytes, str]:
     """Verify an uploaded image and re-encode it (PNG, or JPEG for JPEG input) without metadata."""
     if not data:
-        raise InvalidImage("The image file is empty.")
+        raise InvalidImage(N_("The image file is empty."))
     if len(data) > MAX_BYTES:
-        raise InvalidImage(f"The image is {len(data) / 1048576:.1f} MiB; the limit is {MAX_BYTES // 1048576} MiB.")
+        raise InvalidImage(N_("The image is %(size)s MiB; the limit is %(limit)s MiB.", size=f"{len(data) / 1048576:.1f}",
+                                   limit=MAX_BYTES // 1048576))
     head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if head.startswith(b"<") and any(tag in head for tag in _MARKUP):
-        raise InvalidImage("SVG and other markup files are not accepted (they can carry scripts); "
-                           "upload a PNG or JPEG image.")
+        raise InvalidImage(N_("SVG and other markup files are not accepted (they can carry scripts); "
+                              "upload a PNG or JPEG image."))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS) as probe:
                 fmt, (width, height) = probe.format, probe.size
                 if width > MAX_SIDE or height > MAX_SIDE:
-                    raise InvalidImage(
-                        f"The image is {width}×{height} pixels; the limit is {MAX_SIDE}×{MAX_SIDE}."
-                    )
+                    raise InvalidImage(N_("The image is %(width)s×%(height)s pixels; the limit is %(side)s×%(side)s.",
+                                          width=width, height=height, side=MAX_SIDE))
                 probe.verify()
             with Image.open(io.BytesIO(data), formats=(fmt,)) as image:
                 image.seek(0)  # the first frame of an animation
@@ -58,11 +59,11 @@ def clean_image(data: bytes) -> tuple[bytes, str]:
     except InvalidImage:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise InvalidImage(f"The image has too many pixels; the limit is {MAX_SIDE}×{MAX_SIDE}.") from None
+        raise InvalidImage(N_("The image has too many pixels; the limit is %(side)s×%(side)s.", side=MAX_SIDE)) from None
     except UnidentifiedImageError:
-        raise InvalidImage("The file is not a PNG, JPEG, GIF or WebP image.") from None
+        raise InvalidImage(N_("The file is not a PNG, JPEG, GIF or WebP image.")) from None
     except (OSError, SyntaxError, ValueError, EOFError) as error:  # what Pillow raises on damaged data
-        raise InvalidImage(f"The image is damaged and cannot be read ({error}).") from None
+        raise InvalidImage(N_("The image is damaged and cannot be read (%(why)s).", why=error)) from None
 
 
 def _encode(image: Image.Image, ext: str) -> tuple[bytes, str]:

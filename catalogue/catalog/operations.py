@@ -17,6 +17,7 @@ from catalogue.catalog.rules import (
 )
 from catalogue.errors import CatalogueError
 from catalogue.extensions import db
+from catalogue.messages import N_
 
 ENTERPRISE_ATTRS = ("name", "name_zh", "credit_code", "hall", "booth", "website", "description",
                     "description_zh", "logo")
@@ -49,21 +50,23 @@ def save_enterprise(values: dict, enterprise: Enterprise | None = None) -> Enter
         values["credit_code"] = normalise_credit_code(values["credit_code"])
         reason = credit_code_problem(values["credit_code"])
         if reason:
-            errors["credit_code"] = f"'{values['credit_code']}' {reason}."
+            errors["credit_code"] = N_("'%(value)s' %(reason)s.", value=values["credit_code"], reason=reason)
         elif _taken(Enterprise, Enterprise.credit_code == values["credit_code"], enterprise):
-            errors["credit_code"] = f"Another enterprise already has the credit code {values['credit_code']}."
+            errors["credit_code"] = N_("Another enterprise already has the credit code %(code)s.",
+                                        code=values["credit_code"])
     if values.get("website"):
         values["website"] = normalise_website(values["website"])
         reason = website_problem(values["website"])
         if reason:
-            errors["website"] = f"The website {reason}."
+            errors["website"] = N_("The website %(reason)s.", reason=reason)
     _check_names(errors, values, "enterprise")
     for attr in ("name_zh", "name"):
         key = name_key(values.get(attr))
         if key and attr not in errors and _taken(
             Enterprise, or_(Enterprise.name_key == key, Enterprise.name_zh_key == key), enterprise
         ):
-            errors[attr] = f"Another enterprise is already called '{values[attr]}'; imports match enterprises by name."
+            errors[attr] = N_("Another enterprise is already called '%(name)s'; imports match enterprises by name.",
+                              name=values[attr])
     return _save(Enterprise, enterprise, values, errors)
 
 
@@ -83,12 +86,12 @@ def save_exhibit(values: dict, exhibit: Exhibit | None = None) -> Exhibit:
     errors = _lengths(Exhibit, values)
     owner = db.session.get(Enterprise, values["enterprise_id"]) if values.get("enterprise_id") else None
     if owner is None:
-        errors["enterprise_id"] = "Choose the enterprise that shows this exhibit."
+        errors["enterprise_id"] = N_("Choose the enterprise that shows this exhibit.")
     if values.get("category_id") and db.session.get(Category, values["category_id"]) is None:
-        errors["category_id"] = "That category no longer exists."
+        errors["category_id"] = N_("That category no longer exists.")
     code = values.get("exhibit_code")
     if code and _taken(Exhibit, Exhibit.exhibit_code == code, exhibit):
-        errors["exhibit_code"] = f"Another exhibit already has the exhibit code {code}."
+        errors["exhibit_code"] = N_("Another exhibit already has the exhibit code %(code)s.", code=code)
     _check_names(errors, values, "exhibit")
     for attr in ("name_zh", "name"):
         key = name_key(values.get(attr))
@@ -98,9 +101,10 @@ def save_exhibit(values: dict, exhibit: Exhibit | None = None) -> Exhibit:
         if code:  # exhibits with codes may share a name (two models): imports tell them apart by code
             same_name &= Exhibit.exhibit_code.is_(None)
         if _taken(Exhibit, same_name, exhibit):
-            errors[attr] = f"This enterprise already has an exhibit called '{values[attr]}'" + (
-                " without an exhibit code; give that one its code first." if code
-                else "; two exhibits of one name need exhibit codes.")
+            errors[attr] = (N_("This enterprise already has an exhibit called '%(name)s' without an exhibit code; "
+                               "give that one its code first.", name=values[attr]) if code else
+                            N_("This enterprise already has an exhibit called '%(name)s'; two exhibits of one name "
+                               "need exhibit codes.", name=values[attr]))
     return _save(Exhibit, exhibit, values, errors)
 
 
@@ -117,17 +121,18 @@ def save_category(values: dict, category: Category | None = None) -> Category:
     parent_id = values.get("parent_id")
     if parent_id:
         if db.session.get(Category, parent_id) is None:
-            errors["parent_id"] = "That parent category no longer exists."
+            errors["parent_id"] = N_("That parent category no longer exists.")
         elif category is not None and parent_id in subtree_ids(category.id):
-            errors["parent_id"] = "A category cannot be placed under itself or one of its sub-categories."
+            errors["parent_id"] = N_("A category cannot be placed under itself or one of its sub-categories.")
     for attr in ("name", "name_zh"):
         key = name_key(values.get(attr))
         if key and attr not in errors and _sibling_named(key, parent_id, category):
-            errors[attr] = f"'{values[attr]}' already exists at this level; category paths must be unambiguous."
+            errors[attr] = N_("'%(name)s' already exists at this level; category paths must be unambiguous.",
+                              name=values[attr])
     if values.get("slug"):
         values["slug"] = slugify(values["slug"])
         if _taken(Category, Category.slug == values["slug"], category):
-            errors["slug"] = f"Another category already uses the address /categories/{values['slug']}."
+            errors["slug"] = N_("Another category already uses the address /categories/%(slug)s.", slug=values["slug"])
     elif category is None:
         values["slug"] = _free_slug(values.get("name") or values.get("name_zh") or "category", None)
     else:
@@ -140,11 +145,16 @@ def delete_category(category: Category) -> None:
     exhibits = _count(Exhibit, Exhibit.category_id == category.id)
     children = _count(Category, Category.parent_id == category.id)
     if exhibits or children:
-        parts = [f"{exhibits} exhibit(s)"] * bool(exhibits) + [f"{children} sub-categor(ies)"] * bool(children)
-        raise CategoryInUse(
-            f"'{category.name or category.name_zh}' still has {' and '.join(parts)}; "
-            "move them to another category first."
-        )
+        name = category.name or category.name_zh
+        if exhibits and children:
+            raise CategoryInUse(N_("'%(name)s' still has %(exhibits)s exhibit(s) and %(children)s sub-categor(ies); "
+                                   "move them to another category first.", name=name, exhibits=exhibits,
+                                   children=children))
+        if exhibits:
+            raise CategoryInUse(N_("'%(name)s' still has %(exhibits)s exhibit(s); move them to another category "
+                                   "first.", name=name, exhibits=exhibits))
+        raise CategoryInUse(N_("'%(name)s' still has %(children)s sub-categor(ies); move them to another category "
+                               "first.", name=name, children=children))
     db.session.delete(category)
     db.session.flush()
 
@@ -152,7 +162,7 @@ def delete_category(category: Category) -> None:
 def move_exhibits(source: Category, target: Category | None) -> int:
     """Move every exhibit of a category (not of its sub-categories) to another one; returns how many."""
     if target is not None and target.id == source.id:
-        raise InvalidRecord({"target_id": "Choose a different category to move the exhibits to."})
+        raise InvalidRecord({"target_id": N_("Choose a different category to move the exhibits to.")})
     exhibits = db.session.scalars(select(Exhibit).where(Exhibit.category_id == source.id)).all()
     for exhibit in exhibits:  # one by one through the ORM, so versions and the search outbox follow
         exhibit.category_id = target.id if target is not None else None
@@ -185,13 +195,17 @@ def _lengths(model, values: dict) -> dict[str, str]:
     for attr, value in values.items():
         limit = getattr(model.__table__.c[attr].type, "length", None)
         if isinstance(value, str) and limit and len(value) > limit:
-            errors[attr] = f"At most {limit} characters (this is {len(value)})."
+            errors[attr] = N_("At most %(limit)s characters (this is %(length)s).", limit=limit, length=len(value))
     return errors
 
 
 def _check_names(errors: dict, values: dict, what: str) -> None:
     if not (values.get("name") or values.get("name_zh")):
-        errors.setdefault("name", f"Give the {what} a name in English or Chinese (or both).")
+        errors.setdefault("name", {
+            "enterprise": N_("Give the enterprise a name in English or Chinese (or both)."),
+            "exhibit": N_("Give the exhibit a name in English or Chinese (or both)."),
+            "category": N_("Give the category a name in English or Chinese (or both)."),
+        }[what])
 
 
 def _taken(model, condition, current) -> bool:

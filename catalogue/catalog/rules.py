@@ -11,6 +11,8 @@ from urllib.parse import urlsplit
 
 from pypinyin import lazy_pinyin
 
+from catalogue.messages import N_
+
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 TAG_SEPARATORS = re.compile(r"[,，、;；]")
 PATH_SEPARATORS = re.compile(r"\s*[>›»]\s*")
@@ -63,14 +65,16 @@ def split_tags(text: str) -> list[str]:
 def credit_code_problem(code: str) -> str | None:
     """Why code is not a valid unified social credit code (GB 32100-2015), or None."""
     if len(code) != 18:
-        return f"must be 18 characters long, not {len(code)}"
+        return N_("must be 18 characters long, not %(length)s", length=len(code))
     bad = sorted({ch for ch in code if ch not in CREDIT_ALPHABET})
     if bad:
-        return f"contains {', '.join(repr(ch) for ch in bad)}, which no credit code uses (I, O, S, V, Z are never used)"
+        return N_("contains %(chars)s, which no credit code uses (I, O, S, V, Z are never used)",
+                  chars=", ".join(repr(ch) for ch in bad))
     total = sum(CREDIT_ALPHABET.index(ch) * w for ch, w in zip(code, CREDIT_WEIGHTS, strict=False))
     expected = CREDIT_ALPHABET[(31 - total % 31) % 31]
     if code[17] != expected:
-        return f"has a wrong check digit: the last character should be {expected}, not {code[17]}"
+        return N_("has a wrong check digit: the last character should be %(expected)s, not %(found)s",
+                  expected=expected, found=code[17])
     return None
 
 
@@ -83,9 +87,9 @@ def website_problem(url: str) -> str | None:
     """Why url cannot be stored as a website, or None."""
     parts = urlsplit(url)
     if parts.scheme.lower() not in {"http", "https"}:
-        return "must be an http:// or https:// address"
+        return N_("must be an http:// or https:// address")
     if not parts.hostname or "." not in parts.hostname:
-        return "has no valid host name"
+        return N_("has no valid host name")
     return None
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from catalogue.catalog.rules import has_cjk, lineage, name_key, slugify, split_path
+from catalogue.messages import N_
 
 
 @dataclass(frozen=True)
@@ -41,12 +42,12 @@ class CategoryResolver:
         """The category for a cell, or None and the reason it cannot be used."""
         names = split_path(cell)
         if not names or any(not name_key(n) for n in names):
-            return None, f"'{cell}' is not a category name or a path such as '集成电路 > 芯片'"
+            return None, N_("'%(cell)s' is not a category name or a path such as '集成电路 > 芯片'", cell=cell)
         if len(names) == 1:
             matches = [ref for ref, (_, keys, _) in self.nodes.items() if name_key(names[0]) in keys]
             if len(matches) > 1:
                 paths = " and ".join(f"'{self.path(ref)}'" for ref in matches[:3])
-                return None, f"'{cell}' matches {paths}; write the full path"
+                return None, N_("'%(cell)s' matches %(paths)s; write the full path", cell=cell, paths=paths)
             if matches:
                 return matches[0], None
         parent: int | str | None = None

@@ -15,6 +15,7 @@ from catalogue.extensions import db
 from catalogue.imports.apply import ImportResult
 from catalogue.imports.plan import ENTERPRISE_FIELDS, EXHIBIT_FIELDS
 from catalogue.locks import IMPORT_LOCK, transaction_lock
+from catalogue.messages import N_, Message
 
 COMMAND_LINE = "command line"
 MODELS = {"category": Category, "enterprise": Enterprise, "exhibit": Exhibit}
@@ -114,17 +115,17 @@ def undo_batch(batch: ImportBatch, actor: str) -> None:
     """Restore the state before the batch (flushes); raise UndoRefused with the reasons it cannot."""
     latest = latest_batch()
     if batch.undone:
-        raise UndoRefused(f"Import #{batch.id} was already undone.")
+        raise UndoRefused(N_("Import #%(id)s was already undone.", id=batch.id))
     if latest is None or latest.id != batch.id:
-        raise UndoRefused(f"Only the latest import can be undone; undo import #{latest.id} first.")
+        raise UndoRefused(N_("Only the latest import can be undone; undo import #%(id)s first.", id=latest.id))
     records, reasons = {}, []
     for change in batch.changes:
         record = db.session.get(MODELS[change.kind], change.record_id)
         name = _describe(change, record)
         if record is None:
-            reasons.append(f"{name} was deleted after this import.")
+            reasons.append(N_("%(record)s was deleted after this import.", record=name))
         elif record.version != change.after["version"]:
-            reasons.append(f"{name} was changed after this import.")
+            reasons.append(N_("%(record)s was changed after this import.", record=name))
         records[(change.kind, change.record_id)] = record
     created = [c for c in batch.changes if c.action == "create"]
     created_exhibits = {c.record_id for c in created if c.kind == "exhibit"}
@@ -133,9 +134,10 @@ def undo_batch(batch: ImportBatch, actor: str) -> None:
         if change.kind == "enterprise" and record is not None:
             added = [x for x in record.exhibits if x.id not in created_exhibits]
             if added:
-                reasons.append(f"{_describe(change, record)} has {len(added)} exhibit(s) added after this import.")
+                reasons.append(N_("%(record)s has %(num)s exhibit(s) added after this import.",
+                                   record=_describe(change, record), num=len(added)))
     if reasons:
-        raise UndoRefused("This import cannot be undone: " + " ".join(reasons))
+        raise UndoRefused(N_("This import cannot be undone: %(reasons)s", reasons=reasons))
     _restore(batch, records)
     _carry_versions(batch)
     batch.undone_at, batch.undone_by = utcnow(), actor
@@ -185,15 +187,17 @@ def _restore(batch: ImportBatch, records: dict) -> None:
             db.session.flush()
 
 
-def _describe(change: BatchChange, record) -> str:
+def _describe(change: BatchChange, record) -> Message:
     """E.g. "Exhibit #7 '智能传感器' (EX-0014161)": the code tells same-named exhibits apart."""
     values = change.after if record is None else {a: getattr(record, a, None) for a in ("name", "name_zh", "slug")}
     if record is not None and change.kind == "exhibit":
         values["exhibit_code"] = record.exhibit_code
     label = values.get("name") or values.get("name_zh") or values.get("slug") or ""
     code = values.get("exhibit_code")
-    return f"{change.kind.capitalize()} #{change.record_id}" + (f" '{label}'" if label else "") + (
-        f" ({code})" if code else "")
+    kind = {"enterprise": N_("Enterprise"), "exhibit": N_("Exhibit"), "category": N_("Category")}[change.kind]
+    described = N_("%(kind)s #%(id)s '%(label)s'", kind=kind, id=change.record_id, label=label) if label else (
+        N_("%(kind)s #%(id)s", kind=kind, id=change.record_id))
+    return N_("%(record)s (%(code)s)", record=described, code=code) if code else described
 
 
 def exclusive_import(wait: bool = True) -> None:

@@ -21,6 +21,7 @@ from catalogue.imports.history import ImportBatch
 from catalogue.imports.service import Actor, run_import
 from catalogue.imports.sheet import UnreadableFile
 from catalogue.imports.uploads import Upload, finished_preview, upload_directory
+from catalogue.messages import N_, to_data
 
 JOB_ID = re.compile(r"^[0-9a-f]{32}$")
 STALE_SECONDS = 15 * 60  # a running job not updated for this long died with its worker
@@ -85,17 +86,17 @@ def _run(app: Flask, job_id: str) -> None:
                     batch_id=batch.id if batch else None, earlier_id=earlier.id if earlier else None)
         except UnreadableFile as error:
             db.session.rollback()
-            _update(job, state="failed", error=str(error))
+            _update(job, state="failed", error=str(error), error_message=to_data(error.args[0]))
         except Exception:
             db.session.rollback()
             app.logger.exception("Import job %s of %s failed", job_id, job.get("filename"))
-            _settle_stale(job, "The import stopped because of an unexpected error; nothing was imported.")
+            _settle_stale(job, N_("The import stopped because of an unexpected error; nothing was imported."))
         finally:
             db.session.remove()
             _threads.pop(job_id, None)
 
 
-def _settle_stale(job: dict, error: str = "The import stopped (the server restarted); nothing was imported.") -> None:
+def _settle_stale(job: dict, error: str | None = None) -> None:
     """A job that stopped without saying how it ended: done if its import was committed, else failed."""
     batch = db.session.scalar(
         select(ImportBatch).where(ImportBatch.checksum == job["checksum"],
@@ -105,7 +106,8 @@ def _settle_stale(job: dict, error: str = "The import stopped (the server restar
     if batch is not None:
         job.update(state="done", outcome="imported", batch_id=batch.id, earlier_id=None)
     else:
-        job.update(state="failed", error=error)
+        error = error or N_("The import stopped (the server restarted); nothing was imported.")
+        job.update(state="failed", error=str(error), error_message=to_data(error))
 
 
 def _update(job: dict, **changes) -> None:

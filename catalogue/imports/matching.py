@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from catalogue.catalog.rules import name_key
 from catalogue.imports.sheet import SourceRow
+from catalogue.messages import N_, Message
 
 Ref = int | str  # an existing id, or "new:<n>" for a record this import creates
 
@@ -73,10 +74,11 @@ def coded_names(rows: list[SourceRow], refs: list[Ref | None]) -> dict[tuple, tu
     return coded
 
 
-def _ambiguous(name: str, matches: list[KnownExhibit], code: str | None) -> str:
+def _ambiguous(name: str, matches: list[KnownExhibit], code: str | None) -> Message:
     if code:  # only stored exhibits without a code are candidates for a new code
         ids = ", ".join(f"#{x.id}" for x in matches)
-        return (f"'{name}' matches {len(matches)} stored exhibits of this enterprise without an exhibit code "
-                f"({ids}); give each its code in the catalogue first")
+        return N_("'%(name)s' matches %(num)s stored exhibits of this enterprise without an exhibit code (%(ids)s); "
+                  "give each its code in the catalogue first", name=name, num=len(matches), ids=ids)
     codes = ", ".join(x.values.get("exhibit_code") or f"#{x.id} (no code)" for x in matches)
-    return f"'{name}' matches {len(matches)} exhibits of this enterprise (exhibit codes {codes}); give the exhibit code"
+    return N_("'%(name)s' matches %(num)s exhibits of this enterprise (exhibit codes %(codes)s); give the exhibit "
+              "code", name=name, num=len(matches), codes=codes)

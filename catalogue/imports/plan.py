@@ -18,6 +18,7 @@ from catalogue.catalog.rules import (
 from catalogue.imports.categories import CategoryResolver, KnownCategory, NewCategory
 from catalogue.imports.matching import KnownExhibit, Ref, StoredExhibits, coded_names
 from catalogue.imports.sheet import Problem, Sheet, SourceRow
+from catalogue.messages import N_
 
 ENTERPRISE_FIELDS = {
     "enterprise_name": "name",
@@ -66,10 +67,12 @@ class Change:
     action: str  # create | update | unchanged
     values: dict
     rows: list[int]  # exhibits also carry "enterprise" and "category" (a Ref) in values
+    shown: dict = field(default_factory=dict)  # update: attribute -> (stored value, new value) as text
 
     @property
-    def changed(self) -> list[str]:
-        return sorted(self.values)
+    def changed(self) -> list[tuple[str, str, str]]:
+        """(attribute, old, new) for each attribute an update sets, for people to read."""
+        return [(attr, *self.shown.get(attr, ("", _text(self.values[attr])))) for attr in sorted(self.values)]
 
 
 @dataclass
@@ -78,7 +81,7 @@ class RowOutcome:
     label: str
     enterprise: str  # create | update | unchanged | error
     exhibit: str | None  # create | update | unchanged | error | None (enterprise-only row)
-    changes: list[str] = field(default_factory=list)
+    changes: list[tuple[str, str, str]] = field(default_factory=list)  # (attribute, old, new)
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -209,7 +212,7 @@ class Planner:
                 text = normalise(text)
                 reason = problem_of(text)
                 if reason:
-                    self.problem(row, source, f"'{text}' {reason}")
+                    self.problem(row, source, N_("'%(value)s' %(reason)s", value=text, reason=reason))
                     continue
             values[attr] = text
         keys: list[str] = []
@@ -227,8 +230,9 @@ class Planner:
                     if "credit_code" in values and stored_code and stored_code != values["credit_code"]:
                         self.problem(
                             row, "credit_code",
-                            f"'{values['credit_code']}' differs from the credit code {stored_code} stored "
-                            f"for '{values.get(attr)}'; correct the code or the name",
+                            N_("'%(code)s' differs from the credit code %(stored)s stored for '%(name)s'; "
+                               "correct the code or the name", code=values["credit_code"], stored=stored_code,
+                               name=values.get(attr)),
                         )
                     else:
                         known = candidate
@@ -236,7 +240,7 @@ class Planner:
             keys.append(f"id:{known.id}")
         if not keys:
             self.problem(row, _name_field(self.sheet, "enterprise"),
-                         "an enterprise name (English or Chinese) or a valid credit code is required")
+                         N_("an enterprise name (English or Chinese) or a valid credit code is required"))
         return {"values": values, "keys": keys, "known": known}
 
     def _enterprise_changes(self, rows, entries, groups) -> tuple[list[Change], dict[str, Ref]]:
@@ -249,7 +253,7 @@ class Planner:
             if entry["known"] is not None:
                 if group["known"] is not None and group["known"].id != entry["known"].id:
                     self.problem(row, "credit_code" if "credit_code" in entry["values"] else "enterprise_name",
-                                 "names and credit codes on this row point to two different stored enterprises")
+                                 N_("names and credit codes on this row point to two different stored enterprises"))
                 group["known"] = group["known"] or entry["known"]
             for attr, value in entry["values"].items():
                 if attr not in group["values"]:
@@ -258,8 +262,8 @@ class Planner:
                     source = next(s for s, a in ENTERPRISE_FIELDS.items() if a == attr)
                     self.problem(
                         row, source,
-                        f"'{_short(value)}' conflicts with '{_short(group['values'][attr])}' given for the "
-                        f"same enterprise in row {group['from'][attr]}",
+                        N_("'%(value)s' conflicts with '%(other)s' given for the same enterprise in row %(row)s",
+                           value=_short(value), other=_short(group["values"][attr]), row=group["from"][attr]),
                     )
         changes, refs = [], {}
         for n, (root, group) in enumerate(merged.items(), start=1):
@@ -268,7 +272,8 @@ class Planner:
                 change = Change(f"new:{n}", "create", group["values"], group["rows"])
             else:
                 diff = {a: v for a, v in group["values"].items() if not _equal_stored(a, known.values.get(a), v)}
-                change = Change(known.id, "update" if diff else "unchanged", diff, group["rows"])
+                change = Change(known.id, "update" if diff else "unchanged", diff, group["rows"],
+                                {a: (_text(known.values.get(a)), _text(v)) for a, v in diff.items()})
             refs[root] = change.ref
             changes.append(change)
         return changes, refs
@@ -296,8 +301,8 @@ class Planner:
             clash = next((coded[k] for k in identity if k in coded), None)
             if clash is not None:
                 self.problem(row, _name_field(self.sheet, "exhibit"),
-                             f"this row has no exhibit code and names the same exhibit as row {clash[0]} "
-                             f"(exhibit code {clash[1]}); give it its exhibit code, or another name")
+                             N_("this row has no exhibit code and names the same exhibit as row %(row)s (exhibit "
+                                "code %(code)s); give it its exhibit code, or another name", row=clash[0], code=clash[1]))
                 return None
         known, ambiguous = self.exhibits.find(values, enterprise, names, seen)
         if ambiguous:
@@ -308,24 +313,32 @@ class Planner:
         repeated = next((key for key in identity if key in seen), None)
         if repeated is not None:
             field_name = "exhibit_code" if repeated[0] == "code" or code else _name_field(self.sheet, "exhibit")
-            self.problem(row, field_name, f"this exhibit is already listed in row {seen[repeated]}")
+            self.problem(row, field_name, N_("this exhibit is already listed in row %(row)s", row=seen[repeated]))
             return None
         seen.update(dict.fromkeys(identity, row.number))
         if known is None:
             if not names:
                 self.problem(row, _name_field(self.sheet, "exhibit"),
-                             "a new exhibit needs a name (English or Chinese)")
+                             N_("a new exhibit needs a name (English or Chinese)"))
                 return None
             values["enterprise"] = enterprise
             if category is not None:
                 values["category"] = category
             return Change(f"new:{row.number}", "create", values, [row.number])
         diff = {a: v for a, v in values.items() if not _equal_stored(a, known.values.get(a), v)}
+        shown = {a: (_text(known.values.get(a)), _text(v)) for a, v in diff.items()}
         if known.enterprise_id != enterprise:
             diff["enterprise"] = enterprise
+            shown["enterprise"] = (self._enterprise_name(known.enterprise_id), _label(row, ENTERPRISE_LABELS))
         if category is not None and category != known.category_id:
             diff["category"] = category
-        return Change(known.id, "update" if diff else "unchanged", diff, [row.number])
+            old = self.categories.path(known.category_id) if known.category_id is not None else ""
+            shown["category"] = (old, self.categories.path(category))
+        return Change(known.id, "update" if diff else "unchanged", diff, [row.number], shown)
+
+    def _enterprise_name(self, enterprise_id: int) -> str:
+        known = self.known_enterprises.get(enterprise_id)
+        return (known.values.get("name_zh") or known.values.get("name") or f"#{enterprise_id}") if known else ""
 
 
 def plan_import(sheet: Sheet, snapshot: Snapshot) -> Plan:
@@ -342,8 +355,11 @@ def _has_exhibit(row: SourceRow) -> bool:
     return any(row.values.get(f) for f in (*EXHIBIT_FIELDS, "category"))
 
 
-def _label(row: SourceRow) -> str:
-    for source in ("exhibit_name_zh", "exhibit_name", "exhibit_code", "enterprise_name_zh", "enterprise_name", "credit_code"):
+ENTERPRISE_LABELS = ("enterprise_name_zh", "enterprise_name", "credit_code")
+
+
+def _label(row: SourceRow, sources=("exhibit_name_zh", "exhibit_name", "exhibit_code", *ENTERPRISE_LABELS)) -> str:
+    for source in sources:
         if row.values.get(source):
             return row.values[source]
     return ""
@@ -357,6 +373,13 @@ def _equal_stored(attr: str, stored, new) -> bool:
     if attr == "tags":
         return list(stored or []) == list(new)
     return (stored or "") == new
+
+
+def _text(value) -> str:
+    """A stored or new value as the preview shows it (tags joined; nothing as an empty string)."""
+    if isinstance(value, list | tuple):
+        return ", ".join(value)
+    return "" if value is None else str(value)
 
 
 def _short(text: str, limit: int = 60) -> str:

@@ -18,21 +18,22 @@ from catalogue.imports.sheet import (
 )
 from catalogue.imports.text import read_csv, read_json
 from catalogue.imports.xlsx import read_xlsx
+from catalogue.messages import N_, Message
 
 __all__ = ["Limits", "Problem", "Sheet", "SourceRow", "UnreadableFile", "read_table"]
 
 _SNIFF_BYTES = 8 * 1024
 
 _SIGNATURES: tuple[tuple[bytes, str], ...] = (
-    (b"%PDF", "a PDF document"),
-    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
-    (b"GIF87a", "a GIF image"),
-    (b"GIF89a", "a GIF image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"\x1f\x8b", "a gzip archive"),
-    (b"Rar!\x1a\x07", "a RAR archive"),
-    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
-    (b"{\\rtf", "an RTF document"),
+    (b"%PDF", N_("a PDF document")),
+    (b"\x89PNG\r\n\x1a\n", N_("a PNG image")),
+    (b"GIF87a", N_("a GIF image")),
+    (b"GIF89a", N_("a GIF image")),
+    (b"\xff\xd8\xff", N_("a JPEG image")),
+    (b"\x1f\x8b", N_("a gzip archive")),
+    (b"Rar!\x1a\x07", N_("a RAR archive")),
+    (b"7z\xbc\xaf\x27\x1c", N_("a 7-Zip archive")),
+    (b"{\\rtf", N_("an RTF document")),
 )
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
@@ -41,9 +42,10 @@ _ZIP = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 def read_table(data: bytes, filename: str, limits: Limits = DEFAULT_LIMITS) -> Sheet:
     """Read CSV, XLSX or JSON bytes into a Sheet, or raise UnreadableFile."""
     if not data:
-        raise UnreadableFile("The file is empty")
+        raise UnreadableFile(N_("The file is empty"))
     if len(data) > limits.max_bytes:
-        raise UnreadableFile(f"The file is {size_text(len(data))}; the limit is {size_text(limits.max_bytes)}")
+        raise UnreadableFile(N_("The file is %(size)s; the limit is %(limit)s", size=size_text(len(data)),
+                                            limit=size_text(limits.max_bytes)))
     kind = _detect(data, filename)
     if kind == "xlsx":
         return read_xlsx(data, limits)
@@ -62,29 +64,29 @@ def _detect(data: bytes, filename: str) -> str:
         raise UnreadableFile(_ole2_message(data))
     for signature, what in _SIGNATURES:
         if head.startswith(signature):
-            raise UnreadableFile(f"The file looks like {what}, not a spreadsheet")
+            raise UnreadableFile(N_("The file looks like %(what)s, not a spreadsheet", what=what))
     if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
-        raise UnreadableFile("The file is UTF-32 text; save it as UTF-8 CSV")
+        raise UnreadableFile(N_("The file is UTF-32 text; save it as UTF-8 CSV"))
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or _looks_utf16(head):
-        raise UnreadableFile("The file is UTF-16 text; save it as UTF-8 CSV")
+        raise UnreadableFile(N_("The file is UTF-16 text; save it as UTF-8 CSV"))
     start = head.removeprefix(codecs.BOM_UTF8).lstrip()
     markup = _markup_kind(start[:512].lower())
     if markup:
-        raise UnreadableFile(f"The file looks like {markup}, not a spreadsheet; save it as .xlsx or CSV")
+        raise UnreadableFile(N_("The file looks like %(what)s, not a spreadsheet; save it as .xlsx or CSV", what=markup))
     if b"\x00" in head:
-        raise UnreadableFile("The file contains binary data (NUL bytes), not CSV text")
+        raise UnreadableFile(N_("The file contains binary data (NUL bytes), not CSV text"))
     if filename.lower().endswith(".json") and start[:1] in (b"[", b"{"):
         return "json"
     return "csv"
 
 
-def _ole2_message(data: bytes) -> str:
+def _ole2_message(data: bytes) -> Message:
     """Name the kind of old Office (OLE2) file."""
     if "EncryptedPackage".encode("utf-16-le") in data:
-        return "The workbook is password-protected; remove the password, save it and upload it again"
+        return N_("The workbook is password-protected; remove the password, save it and upload it again")
     if "WordDocument".encode("utf-16-le") in data:
-        return "The file looks like an old Word (.doc) document, not a spreadsheet"
-    return "This is an old Excel 97–2003 (.xls) file; save it as .xlsx or CSV"
+        return N_("The file looks like an old Word (.doc) document, not a spreadsheet")
+    return N_("This is an old Excel 97–2003 (.xls) file; save it as .xlsx or CSV")
 
 
 def _looks_utf16(head: bytes) -> bool:
@@ -98,9 +100,9 @@ def _looks_utf16(head: bytes) -> bool:
 def _markup_kind(start: bytes) -> str | None:
     """Name HTML or XML content (web pages and XML spreadsheets saved with a spreadsheet name)."""
     if start.startswith((b"<!doctype html", b"<html", b"<table")):
-        return "an HTML web page"
+        return N_("an HTML web page")
     if start.startswith(b"<?xml"):
         if b"urn:schemas-microsoft-com:office:spreadsheet" in start:
-            return "an Excel 2003 XML spreadsheet"
-        return "an XML document"
+            return N_("an Excel 2003 XML spreadsheet")
+        return N_("an XML document")
     return None

@@ -11,6 +11,7 @@ from typing import TypeVar
 
 from catalogue.catalog.rules import FORMULA_STARTS
 from catalogue.imports.headers import DESCRIPTION_FIELDS, match_header
+from catalogue.messages import N_
 
 MIB = 1024 * 1024
 MAX_TITLE_ROWS = 10
@@ -49,17 +50,19 @@ class Problem:
     field: str | None
     reason: str
 
-    def __str__(self) -> str:
-        """Render as "Row 7, column C (Credit Code): reason"."""
-        place = []
+    def message(self) -> str:
+        """"Row 7, column C (Credit Code): reason" as a Message, translatable where it is shown."""
+        if self.row is not None and self.column is not None:
+            return N_("Row %(row)s, column %(column)s: %(reason)s", row=self.row, column=self.column, reason=self.reason)
         if self.row is not None:
-            place.append(f"Row {self.row}")
+            return N_("Row %(row)s: %(reason)s", row=self.row, reason=self.reason)
         if self.column is not None:
-            place.append(f"column {self.column}")
-        if not place:
-            return self.reason
-        prefix = ", ".join(place)
-        return f"{prefix[0].upper()}{prefix[1:]}: {self.reason}"
+            return N_("Column %(column)s: %(reason)s", column=self.column, reason=self.reason)
+        return self.reason
+
+    def __str__(self) -> str:
+        """Render as "Row 7, column C (Credit Code): reason" (English)."""
+        return str(self.message())
 
 
 @dataclass(frozen=True)
@@ -102,7 +105,8 @@ def trim(cells: Sequence[T], number: int) -> Sequence[T]:
         return cells
     tail = cells[MAX_COLUMNS:]
     if tail.count(None) + tail.count("") != len(tail):
-        raise UnreadableFile(f"Row {number} has values beyond column {_letter(MAX_COLUMNS - 1)}; the limit is {MAX_COLUMNS:,} columns")
+        raise UnreadableFile(N_("Row %(row)s has values beyond column %(column)s; the limit is %(limit)s columns",
+                                row=number, column=_letter(MAX_COLUMNS - 1), limit=f"{MAX_COLUMNS:,}"))
     return cells[:MAX_COLUMNS]
 
 
@@ -126,12 +130,13 @@ def find_header(rows: Rows) -> tuple[tuple[int, Sequence[str]] | None, Sequence[
 def no_header(first: Sequence[str] | None) -> UnreadableFile:
     """Build the refusal for a file without a recognisable header row."""
     if first is None:
-        return UnreadableFile("The file contains no rows")
+        return UnreadableFile(N_("The file contains no rows"))
     found = [quote(cell.strip(_SPACE)) for cell in first if cell.strip(_SPACE)]
     shown = ", ".join(found[:10]) + (", …" if len(found) > 10 else "")
-    return UnreadableFile(
-        f"No header row found in the first {MAX_TITLE_ROWS + 1} rows; the first row has {shown}. "
-        f"Expected at least two headers such as {EXPECTED_HEADERS}"
+    return UnreadableFile(N_(
+        "No header row found in the first %(rows)s rows; the first row has %(shown)s. "
+        "Expected at least two headers such as %(expected)s", rows=MAX_TITLE_ROWS + 1, shown=shown,
+        expected=EXPECTED_HEADERS)
     )
 
 
@@ -146,10 +151,9 @@ def _map_headers(headers: Sequence[str]) -> tuple[dict[str, int], tuple[str, ...
         if field is None:
             ignored.append(header.strip(_SPACE))
         elif field in fields:
-            raise UnreadableFile(
-                f"Columns {column_label(fields[field], headers)} and {column_label(index, headers)} "
-                f"are both the {field} column; keep one of them"
-            )
+            raise UnreadableFile(N_(
+                "Columns %(first)s and %(second)s are both the %(field)s column; keep one of them",
+                first=column_label(fields[field], headers), second=column_label(index, headers), field=field))
         else:
             fields[field] = index
     return fields, tuple(ignored)
@@ -173,8 +177,8 @@ def build_sheet(
         if number <= header_number or _is_blank(cells):
             continue
         if len(sheet_rows) >= limits.max_rows:
-            raise UnreadableFile(
-                f"The file has more than {limits.max_rows:,} rows of data; the limit is {limits.max_rows:,}"
+            raise UnreadableFile(N_(
+                "The file has more than %(limit)s rows of data; the limit is %(limit)s", limit=f"{limits.max_rows:,}")
             )
         values: dict[str, str] = {}
         for field, index in fields.items():
@@ -234,15 +238,16 @@ def _clean(raw: str, field: str, max_chars: int) -> tuple[str, list[str]]:
         else:
             value = _FOLD.sub(" ", value)
     if len(value) > max_chars:
-        reasons.append(f"is {len(value):,} characters long; the limit is {max_chars:,}")
+        reasons.append(N_("is %(length)s characters long; the limit is %(limit)s", length=f"{len(value):,}",
+                          limit=f"{max_chars:,}"))
     return value, reasons
 
 
 def _bad_char_reason(char: str) -> str:
     """Phrase the first unacceptable character of a cell."""
     if SURROGATE.match(char):
-        return f"contains an invalid character (U+{ord(char):04X})"
-    return f"contains a control character (U+{ord(char):04X})"
+        return N_("contains an invalid character (%(char)s)", char=f"U+{ord(char):04X}")
+    return N_("contains a control character (%(char)s)", char=f"U+{ord(char):04X}")
 
 
 def to_text(value: object) -> str:

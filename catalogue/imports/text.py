@@ -24,6 +24,7 @@ from catalogue.imports.sheet import (
     to_text,
     trim,
 )
+from catalogue.messages import N_
 
 
 def read_csv(data: bytes, limits: Limits) -> Sheet:
@@ -52,9 +53,9 @@ def _decode(data: bytes) -> tuple[str, str]:
             failures.append((offset, data[offset] if offset < len(data) else 0))
     offset, byte = max(failures)
     line = data.count(b"\n", 0, offset) + 1
-    raise UnreadableFile(
-        "The file is not UTF-8, GBK or GB18030 text "
-        f"(first undecodable byte 0x{byte:02X} at offset {offset}, line {line}); save it as UTF-8 CSV"
+    raise UnreadableFile(N_(
+        "The file is not UTF-8, GBK or GB18030 text (first undecodable byte %(byte)s at offset %(offset)s, "
+        "line %(line)s); save it as UTF-8 CSV", byte=f"0x{byte:02X}", offset=offset, line=line)
     )
 
 
@@ -80,7 +81,8 @@ def _csv_rows(text: str, delimiter: str) -> Rows:
         except StopIteration:
             return
         except csv.Error as error:
-            raise UnreadableFile(f"The CSV file is malformed at line {reader.line_num}: {_csv_reason(error)}") from error
+            raise UnreadableFile(N_("The CSV file is malformed at line %(line)s: %(reason)s",
+                                                line=reader.line_num, reason=_csv_reason(error))) from error
         number += 1
         yield number, trim(cells, number)
 
@@ -89,7 +91,7 @@ def _csv_reason(error: csv.Error) -> str:
     """Phrase a csv module error for a person."""
     text = str(error)
     if "field larger than field limit" in text:
-        return f"a cell is longer than {csv.field_size_limit():,} characters"
+        return N_("a cell is longer than %(limit)s characters", limit=f"{csv.field_size_limit():,}")
     return text
 
 
@@ -98,27 +100,28 @@ def read_json(data: bytes, limits: Limits) -> Sheet:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise UnreadableFile(f"The JSON file is not UTF-8 text (offset {error.start})") from error
+        raise UnreadableFile(N_("The JSON file is not UTF-8 text (offset %(offset)s)", offset=error.start)) from error
     try:
         document = json.loads(text)
     except RecursionError as error:
-        raise UnreadableFile("The JSON file is nested too deeply") from error
+        raise UnreadableFile(N_("The JSON file is nested too deeply")) from error
     except ValueError as error:
-        raise UnreadableFile(f"The file is not valid JSON ({error})") from error
+        raise UnreadableFile(N_("The file is not valid JSON (%(why)s)", why=error)) from error
     items = document.get("rows") if isinstance(document, dict) else document
     if not isinstance(items, list):
-        raise UnreadableFile('The JSON file must be an array of objects, or an object with a "rows" array')
+        raise UnreadableFile(N_('The JSON file must be an array of objects, or an object with a "rows" array'))
     keys: dict[str, None] = {}
     for position, item in enumerate(items, start=1):
         if not isinstance(item, dict):
-            raise UnreadableFile(f"Item {position} of the JSON rows is not an object")
+            raise UnreadableFile(N_("Item %(position)s of the JSON rows is not an object", position=position))
         keys.update(dict.fromkeys(item))
     if not keys:
-        raise UnreadableFile("The JSON file contains no rows")
+        raise UnreadableFile(N_("The JSON file contains no rows"))
     headers = trim([SURROGATE.sub("\ufffd", key) for key in keys], 1)
     if not any(match_header(header) for header in headers):
         found = ", ".join(quote(header) for header in headers[:10])
-        raise UnreadableFile(f"No JSON key is a known header (found {found}); expected keys such as {EXPECTED_HEADERS}")
+        raise UnreadableFile(N_("No JSON key is a known header (found %(found)s); expected keys such as %(expected)s",
+                                   found=found, expected=EXPECTED_HEADERS))
     rows = _json_rows(items, list(keys)[: len(headers)])
     return build_sheet(1, headers, rows, limits, None, repair_cells=True)
 
@@ -135,5 +138,6 @@ def _json_text(value: object, number: int, key: str) -> str:
     if isinstance(value, list) and all(not isinstance(v, list | dict) for v in value):
         return ", ".join(to_text(v) for v in value if v is not None)
     if isinstance(value, list | dict):
-        raise UnreadableFile(f"Row {number}, key {quote(key)}: a nested JSON object is not allowed")
+        raise UnreadableFile(N_("Row %(row)s, key %(key)s: a nested JSON object is not allowed", row=number,
+                                   key=quote(key)))
     return to_text(value)

@@ -23,9 +23,11 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from catalogue.catalog.models import utcnow
 from catalogue.extensions import db
 from catalogue.imports.apply import limits_from, take_snapshot
+from catalogue.imports.headers import ignored_columns
 from catalogue.imports.plan import Plan, plan_import
 from catalogue.imports.read import read_table
 from catalogue.imports.sheet import UnreadableFile
+from catalogue.messages import N_, to_data
 
 CHECKSUM = re.compile(r"^[0-9a-f]{64}$")
 PREVIEW_ID = re.compile(r"^[0-9a-f]{32}$")
@@ -119,7 +121,8 @@ def load_preview(preview_id: str) -> dict | None:
     if preview["state"] == "running":
         age = utcnow() - datetime.fromisoformat(preview["updated"])
         if age.total_seconds() > STALE_SECONDS:
-            preview.update(state="failed", error="The preview stopped (the server restarted); upload the file again.")
+            stopped = N_("The preview stopped (the server restarted); upload the file again.")
+            preview.update(state="failed", error=str(stopped), error_message=to_data(stopped))
     return preview
 
 
@@ -145,10 +148,11 @@ def _run(app: Flask, preview_id: str) -> None:
             result = summarise(plan, lambda done: _update(state, done=done))
             _update(state, state="done", stage="done", done=len(sheet.rows), result=result)
         except UnreadableFile as error:
-            _update(state, state="failed", error=str(error))
+            _update(state, state="failed", error=str(error), error_message=to_data(error.args[0]))
         except Exception:
             app.logger.exception("Preview %s of %s failed", preview_id, state.get("filename"))
-            _update(state, state="failed", error="The file could not be checked because of an unexpected error.")
+            failed = N_("The file could not be checked because of an unexpected error.")
+            _update(state, state="failed", error=str(failed), error_message=to_data(failed))
         finally:
             _threads.pop(preview_id, None)
 
@@ -160,7 +164,7 @@ def summarise(plan: Plan, progress=None) -> dict:
         rows.append({
             "row": outcome.row, "label": outcome.label, "enterprise": outcome.enterprise,
             "exhibit": outcome.exhibit, "changes": list(outcome.changes),
-            "problems": [str(p) for p in outcome.problems],
+            "problems": [to_data(p.message()) for p in outcome.problems],
         })
         if progress and n % 2000 == 0:
             progress(n)
@@ -170,8 +174,9 @@ def summarise(plan: Plan, progress=None) -> dict:
         "counts": plan.counts(),
         "categories": [c.path for c in plan.categories],
         "ignored": list(plan.ignored_headers),
+        "ignored_columns": ignored_columns(plan.ignored_headers),
         "problems": len(plan.problems),
-        "other_problems": [str(p) for p in plan.problems if p.row not in data_rows],
+        "other_problems": [to_data(p.message()) for p in plan.problems if p.row not in data_rows],
         "rows": rows,
     }
 
@@ -196,8 +201,8 @@ def _write(preview_id: str, state: dict) -> None:
 # --- error report -------------------------------------------------------------------------
 
 
-def error_report(preview: dict) -> bytes:
-    """The uploaded rows as they were, with an Errors column (blank for good rows), as XLSX."""
+def error_report(preview: dict, render=str) -> bytes:
+    """The uploaded rows as they were, with an Errors column (blank for good rows), as XLSX. Messages are written with render (the page's say)."""
     data = (upload_directory() / preview["path"]).read_bytes()
     sheet = read_table(data, preview["filename"], limits_from(current_app.config))
     problems = {row["row"]: row["problems"] for row in preview["result"]["rows"]}
@@ -206,13 +211,13 @@ def error_report(preview: dict) -> bytes:
     rows = workbook.create_sheet("Rows")  # the file's columns as they were: fix the rows and upload it again
     rows.append([_text_cell(rows, h) for h in (*_pad(sheet.headers, width), "Errors")])
     for source in sheet.rows:
-        errors = "\n".join(problems.get(source.number, []))
+        errors = "\n".join(render(p) for p in problems.get(source.number, []))
         rows.append([_text_cell(rows, c) for c in (*_pad(source.cells, width), errors)])
     if preview["result"]["other_problems"]:
         other = workbook.create_sheet("Other errors")
         other.append(["Errors"])
         for problem in preview["result"]["other_problems"]:
-            other.append([_text_cell(other, problem)])
+            other.append([_text_cell(other, render(problem))])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

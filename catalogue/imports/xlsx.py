@@ -28,6 +28,7 @@ from catalogue.imports.sheet import (
     trim,
     why,
 )
+from catalogue.messages import N_, Message
 
 if not openpyxl.DEFUSEDXML:
     raise ImportError("openpyxl is not using defusedxml; install it and unset OPENPYXL_DEFUSEDXML")
@@ -51,10 +52,10 @@ def read_xlsx(data: bytes, limits: Limits) -> Sheet:
                 io.BytesIO(data), read_only=True, data_only=False, keep_links=False
             )
         except Exception as error:  # openpyxl raises many types on damaged workbooks
-            raise UnreadableFile(f"The Excel workbook could not be opened ({why(error)})") from error
+            raise UnreadableFile(N_("The Excel workbook could not be opened (%(why)s)", why=why(error))) from error
         try:
             if not workbook.worksheets:
-                raise UnreadableFile("The Excel workbook has no worksheet")
+                raise UnreadableFile(N_("The Excel workbook has no worksheet"))
             rows = _guarded(_xlsx_rows(workbook.worksheets[0]))
             header, first = find_header(rows)
             if header is None:
@@ -69,21 +70,19 @@ def _check_zip(data: bytes) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except Exception as error:  # zipfile raises many types on crafted archives
-        raise UnreadableFile(f"The file looks like a ZIP/Excel file but is damaged ({why(error)})") from error
+        raise UnreadableFile(N_("The file looks like a ZIP/Excel file but is damaged (%(why)s)", why=why(error))) from error
     with archive:
         infos = archive.infolist()
         if len(infos) > XLSX_MAX_MEMBERS:
-            raise UnreadableFile(
-                f"The workbook has {len(infos):,} parts; the limit is {XLSX_MAX_MEMBERS:,}"
-            )
+            raise UnreadableFile(N_("The workbook has %(parts)s parts; the limit is %(limit)s",
+                                    parts=f"{len(infos):,}", limit=f"{XLSX_MAX_MEMBERS:,}"))
         names = {info.filename.lower() for info in infos}
         if "xl/workbook.xml" not in names:
             raise UnreadableFile(_not_workbook_message(names))
         declared = sum(info.file_size for info in infos)
         if declared > XLSX_MAX_UNCOMPRESSED:
-            raise UnreadableFile(
-                f"The workbook unpacks to {size_text(declared)}; the limit is {size_text(XLSX_MAX_UNCOMPRESSED)}"
-            )
+            raise UnreadableFile(N_("The workbook unpacks to %(size)s; the limit is %(limit)s",
+                                    size=size_text(declared), limit=size_text(XLSX_MAX_UNCOMPRESSED)))
         for info in infos:
             _check_member(info)
         total = 0
@@ -91,27 +90,27 @@ def _check_zip(data: bytes) -> None:
             total = _drain(archive, info, total)
 
 
-def _not_workbook_message(names: set[str]) -> str:
+def _not_workbook_message(names: set[str]) -> Message:
     """Name a ZIP that is some other document."""
     if "word/document.xml" in names:
-        return "This is a Word document (.docx), not an Excel workbook"
+        return N_("This is a Word document (.docx), not an Excel workbook")
     if "ppt/presentation.xml" in names:
-        return "This is a PowerPoint presentation (.pptx), not an Excel workbook"
+        return N_("This is a PowerPoint presentation (.pptx), not an Excel workbook")
     if "mimetype" in names and "content.xml" in names:
-        return "This is an OpenDocument file (.ods/.odt), not an Excel workbook; save it as .xlsx or CSV"
-    return "This is a ZIP archive but not an Excel workbook"
+        return N_("This is an OpenDocument file (.ods/.odt), not an Excel workbook; save it as .xlsx or CSV")
+    return N_("This is a ZIP archive but not an Excel workbook")
 
 
 def _check_member(info: zipfile.ZipInfo) -> None:
     """Refuse a member with an unusual compression method or a bomb-like compression ratio."""
     if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-        raise UnreadableFile(f"The workbook part {info.filename!r} uses an unsupported compression method")
+        raise UnreadableFile(N_("The workbook part %(part)s uses an unsupported compression method",
+                                part=repr(info.filename)))
     ratio = info.file_size / max(info.compress_size, 1)
     if info.file_size > XLSX_RATIO_MIN_BYTES and ratio > XLSX_MAX_RATIO:
-        raise UnreadableFile(
-            f"The workbook part {info.filename!r} is compressed {ratio:,.0f} times "
-            f"(the limit is {XLSX_MAX_RATIO}); it looks like a zip bomb"
-        )
+        raise UnreadableFile(N_(
+            "The workbook part %(part)s is compressed %(ratio)s times (the limit is %(limit)s); it looks like a zip bomb",
+            part=repr(info.filename), ratio=f"{ratio:,.0f}", limit=XLSX_MAX_RATIO))
 
 
 def _drain(archive: zipfile.ZipFile, info: zipfile.ZipInfo, total: int) -> int:
@@ -126,20 +125,17 @@ def _drain(archive: zipfile.ZipFile, info: zipfile.ZipInfo, total: int) -> int:
                 produced += len(chunk)
                 total += len(chunk)
                 if produced > info.file_size:
-                    raise UnreadableFile(
-                        f"The workbook part {info.filename!r} unpacks to more than its declared "
-                        "size; the file is damaged or malicious"
-                    )
+                    raise UnreadableFile(N_(
+                        "The workbook part %(part)s unpacks to more than its declared size; the file is damaged "
+                        "or malicious", part=repr(info.filename)))
                 if total > XLSX_MAX_UNCOMPRESSED:
-                    raise UnreadableFile(
-                        f"The workbook unpacks to more than {size_text(XLSX_MAX_UNCOMPRESSED)}"
-                    )
+                    raise UnreadableFile(N_("The workbook unpacks to more than %(limit)s",
+                                            limit=size_text(XLSX_MAX_UNCOMPRESSED)))
     except UnreadableFile:
         raise
     except Exception as error:  # bad CRC, encrypted member, corrupt deflate stream, ...
-        raise UnreadableFile(
-            f"The workbook part {info.filename!r} is damaged ({why(error)})"
-        ) from error
+        raise UnreadableFile(N_("The workbook part %(part)s is damaged (%(why)s)", part=repr(info.filename),
+                                why=why(error))) from error
     return total
 
 
@@ -181,7 +177,7 @@ def _guarded(rows: Rows) -> Rows:
         except UnreadableFile:
             raise
         except Exception as error:  # openpyxl raises many types on damaged worksheets
-            raise UnreadableFile(f"The worksheet could not be read ({why(error)})") from error
+            raise UnreadableFile(N_("The worksheet could not be read (%(why)s)", why=why(error))) from error
         yield item
 
 

@@ -12,8 +12,9 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from catalogue.catalog.models import utcnow
 from catalogue.errors import CatalogueError
 from catalogue.extensions import db
+from catalogue.messages import N_
 from catalogue.organizer.models import ROLES, Organizer, normalise_email
-from catalogue.organizer.passwords import MAX_PASSWORD, MIN_PASSWORD, explain, weakness
+from catalogue.organizer.passwords import MAX_PASSWORD, MIN_PASSWORD, refusal, weakness
 
 __all__ = ["MAX_PASSWORD", "MIN_PASSWORD"]  # the forms' length limits come from here
 
@@ -22,13 +23,9 @@ PASSWORD_METHOD = "scrypt:131072:8:1"
 
 
 class AccountRefused(CatalogueError):
-    """A change to an account that is not allowed; carries the message in both languages."""
+    """A change to an account that is not allowed; the message is a Message (shown in the UI language)."""
 
     code = "account_refused"
-
-    def __init__(self, message: str, message_zh: str):
-        super().__init__(message)
-        self.message_zh = message_zh
 
 
 def hash_password(password: str) -> str:
@@ -41,10 +38,10 @@ def _decoy_hash() -> str:
 
 
 def check_password_rules(password: str, email: str = "") -> None:
-    """Refuse a short, long, common or trivially patterned password, saying why in both languages."""
+    """Refuse a short, long, common or trivially patterned password, saying why (in the UI language)."""
     problem = weakness(password, email)
     if problem is not None:
-        raise AccountRefused(*explain(problem))
+        raise AccountRefused(refusal(problem))
 
 
 def password_matches(organizer: Organizer, password: str) -> bool:
@@ -81,14 +78,13 @@ def create_organizer(email: str, password: str, role: str = "editor", name: str 
     """A new active organizer; refuses a taken email, an unknown role or a short password."""
     email = normalise_email(email)
     if "@" not in email or len(email) > 254 or email.startswith("@") or email.endswith("@"):
-        raise AccountRefused(f"'{email}' is not an email address.", f"“{email}”不是有效的电子邮件地址。")
+        raise AccountRefused(N_("'%(email)s' is not an email address.", email=email))
     if role not in ROLES:
-        raise AccountRefused(f"Unknown role '{role}'; use admin or editor.", f"未知角色“{role}”，请用 admin 或 editor。")
+        raise AccountRefused(N_("Unknown role '%(role)s'; use admin or editor.", role=role))
     check_password_rules(password, email)
     if find_organizer(email) is not None:
         raise AccountRefused(
-            f"There is already an organizer with the email {email}; nothing was changed.",
-            f"已有使用 {email} 的组织者账号，未作任何更改。",
+            N_("There is already an organizer with the email %(email)s; nothing was changed.", email=email),
         )
     organizer = Organizer(
         email=email, name=(name or "").strip() or None, role=role, password_hash=hash_password(password)
@@ -101,7 +97,7 @@ def create_organizer(email: str, password: str, role: str = "editor", name: str 
 def change_role(organizer: Organizer, role: str, acting: Organizer) -> None:
     """Make the organizer an admin or an editor; nobody demotes themselves or the last admin."""
     if role not in ROLES:
-        raise AccountRefused(f"Unknown role '{role}'.", f"未知角色“{role}”。")
+        raise AccountRefused(N_("Unknown role '%(role)s'.", role=role))
     if role == organizer.role:
         return
     if organizer.role == "admin":
@@ -118,20 +114,19 @@ def set_active(organizer: Organizer, active: bool, acting: Organizer) -> None:
     if not active and organizer.role == "admin":
         _keep_an_admin(organizer, acting, "deactivate")
     elif not active and organizer.id == acting.id:
-        raise AccountRefused("You cannot deactivate your own account.", "不能停用自己的账号。")
+        raise AccountRefused(N_("You cannot deactivate your own account."))
     organizer.active = active
     organizer.end_sessions()  # also on reactivation: no cookie from before the deactivation works again
     db.session.flush()
 
 
 def _keep_an_admin(organizer: Organizer, acting: Organizer, action: str) -> None:
-    verb_zh = {"demote": "降级", "deactivate": "停用"}[action]
     if organizer.id == acting.id:
-        raise AccountRefused(f"You cannot {action} your own account.", f"不能{verb_zh}自己的账号。")
+        raise AccountRefused(N_("You cannot demote your own account.") if action == "demote"
+                             else N_("You cannot deactivate your own account."))
     if active_admins() <= 1:
-        raise AccountRefused(
-            f"You cannot {action} the last active admin.", f"不能{verb_zh}最后一位在用的管理员。"
-        )
+        raise AccountRefused(N_("You cannot demote the last active admin.") if action == "demote"
+                             else N_("You cannot deactivate the last active admin."))
 
 
 def active_admins() -> int:

@@ -8,6 +8,7 @@ from functools import wraps
 from urllib.parse import urlsplit
 
 from flask import Flask, abort, current_app, redirect, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
 from catalogue.catalog.models import MAX_ID
@@ -80,7 +81,7 @@ def admin_required(view: Callable) -> Callable:
         if organizer is None:
             return login_manager.unauthorized()
         if not organizer.is_admin:
-            abort(403, "This page is for admins.")
+            abort(403, _("This page is for admins."))
         return view(*args, **kwargs)
 
     return wrapper

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import false, func, or_, select
 from werkzeug.datastructures import FileStorage
 
 from catalogue.catalog import operations
+from catalogue.catalog.deletions import delete_recorded
 from catalogue.catalog.images import InvalidImage, remove_image, store_image
 from catalogue.catalog.models import MAX_ID, Category, Enterprise, Exhibit
 from catalogue.catalog.queries import category_tree
 from catalogue.extensions import db
-from catalogue.organizer.auth import editor_required
+from catalogue.i18n import say
+from catalogue.organizer.auth import current_organizer, editor_required
 from catalogue.organizer.forms import (
     NONE,
     ActionForm,
@@ -21,6 +24,7 @@ from catalogue.organizer.forms import (
     MoveExhibitsForm,
     form_values,
 )
+from catalogue.organizer.labels import record_label
 from catalogue.web import page_arg
 
 bp = Blueprint("editing", __name__, url_prefix="/organizer")
@@ -63,30 +67,31 @@ def exhibit(record_id: int | None):
     return _edit("exhibit", record_id)
 
 
-@bp.post("/enterprises/<id:record_id>/delete")
+@bp.route("/enterprises/<id:record_id>/delete", methods=["GET", "POST"])
 @editor_required
 def delete_enterprise(record_id: int):
     return _delete("enterprise", record_id)
 
 
-@bp.post("/exhibits/<id:record_id>/delete")
+@bp.route("/exhibits/<id:record_id>/delete", methods=["GET", "POST"])
 @editor_required
 def delete_exhibit(record_id: int):
     return _delete("exhibit", record_id)
 
 
 def _delete(kind: str, record_id: int):
-    model = KINDS[kind][0]
-    record = db.get_or_404(model, record_id)
-    if not ActionForm().validate_on_submit():
-        abort(400, "The form expired; please try again.")
-    images = [record.logo, *(x.image for x in record.exhibits)] if kind == "enterprise" else [record.image]
-    label = record.name or record.name_zh
-    (operations.delete_enterprise if kind == "enterprise" else operations.delete_exhibit)(record)
-    db.session.commit()
-    for name in images:
-        remove_image(name)
-    flash(f"Deleted the {kind} '{label}'.")
+    """GET: the confirmation page (works without JavaScript); POST: delete, recorded for restore."""
+    record = db.get_or_404(KINDS[kind][0], record_id)
+    form = ActionForm()
+    if request.method == "GET":
+        return render_template("editing/delete.html", kind=kind, record=record, form=form)
+    if not form.validate_on_submit():
+        abort(400, _("The form expired; please try again."))
+    organizer, name = current_organizer(), record.display_name(g.get("lang", "en"))
+    delete_recorded(record, organizer.email, organizer.id)
+    db.session.commit()  # images stay on disk: the deletion record refers to them, for a restore
+    flash(_("Deleted %(record)s “%(name)s”. It is recorded under Deletions, where an admin can restore it.",
+            record=record_label(kind, record_id), name=name))
     return redirect(url_for(f"editing.{kind}s"))
 
 
@@ -102,7 +107,7 @@ def categories():
 def category(category_id: int | None):
     record = db.get_or_404(Category, category_id) if category_id else None
     form = CategoryForm(obj=record)
-    form.parent_id.choices = _category_choices("— top level —", exclude=record)
+    form.parent_id.choices = _category_choices(_("— top level —"), exclude=record)
     if request.method == "GET" and record is not None:
         form.parent_id.data = record.parent_id or NONE
     if form.validate_on_submit():
@@ -113,7 +118,7 @@ def category(category_id: int | None):
             _show_errors(form, invalid)
         else:
             db.session.commit()
-            flash(f"Saved the category '{saved.name or saved.name_zh}'.")
+            flash(_("Saved the category “%(name)s”.", name=saved.display_name(g.get("lang", "en"))))
             return redirect(url_for("editing.category", category_id=saved.id))
     status = 400 if form.errors else 200
     return _category_page(form, record), status
@@ -124,20 +129,20 @@ def category(category_id: int | None):
 def move_exhibits(category_id: int):
     record = db.get_or_404(Category, category_id)
     form = MoveExhibitsForm()
-    form.target_id.choices = _category_choices("— no category —", exclude=None)
+    form.target_id.choices = _category_choices(_("— no category —"), exclude=None)
     if form.validate_on_submit():
         target = db.session.get(Category, form.target_id.data) if form.target_id.data != NONE else None
         try:
             moved = operations.move_exhibits(record, target)
         except operations.InvalidRecord as invalid:
             db.session.rollback()
-            flash(" ".join(invalid.errors.values()), "error")
+            flash(" ".join(say(m) for m in invalid.errors.values()), "error")
         else:
             db.session.commit()
-            where = f"'{target.name or target.name_zh}'" if target else "no category"
-            flash(f"Moved {moved} exhibit(s) to {where}.")
+            where = f"“{target.display_name(g.get('lang', 'en'))}”" if target else _("no category")
+            flash(_("Moved %(num)s exhibit(s) to %(where)s.", num=moved, where=where))
     else:
-        flash("Choose the category to move the exhibits to.", "error")
+        flash(_("Choose the category to move the exhibits to."), "error")
     return redirect(url_for("editing.category", category_id=record.id))
 
 
@@ -146,18 +151,18 @@ def move_exhibits(category_id: int):
 def delete_category(category_id: int):
     record = db.get_or_404(Category, category_id)
     if not ActionForm().validate_on_submit():
-        abort(400, "The form expired; please try again.")
-    label = record.name or record.name_zh
+        abort(400, _("The form expired; please try again."))
+    label = record.display_name(g.get("lang", "en"))
     try:
         operations.delete_category(record)
     except operations.CategoryInUse as in_use:
         db.session.rollback()
         form = CategoryForm(obj=record, formdata=None)
-        form.parent_id.choices = _category_choices("— top level —", exclude=record)
+        form.parent_id.choices = _category_choices(_("— top level —"), exclude=record)
         form.parent_id.data = record.parent_id or NONE
-        return _category_page(form, record, refusal=in_use.message), 409
+        return _category_page(form, record, refusal=say(in_use.message)), 409
     db.session.commit()
-    flash(f"Deleted the category '{label}'.")
+    flash(_("Deleted the category “%(name)s”.", name=label))
     return redirect(url_for("editing.categories"))
 
 
@@ -213,7 +218,7 @@ def _edit(kind: str, record_id: int | None):
             saved = save(values, record)
         except InvalidImage as invalid:
             db.session.rollback()
-            form[image_field].errors = [invalid.message]
+            form[image_field].errors = [say(invalid.message)]
         except operations.InvalidRecord as invalid:
             db.session.rollback()
             remove_image(new_image)
@@ -222,7 +227,8 @@ def _edit(kind: str, record_id: int | None):
             db.session.commit()
             if image_field in values and old_image != getattr(saved, image_field):
                 remove_image(old_image)
-            flash(f"Saved the {kind} '{saved.name or saved.name_zh}'.")
+            flash(_("Saved %(record)s “%(name)s”.", record=record_label(kind, saved.id),
+                    name=saved.display_name(g.get("lang", "en"))))
             return redirect(url_for(f"editing.{kind}", record_id=saved.id))
     status = 400 if form.errors else 200
     return render_template(f"editing/{kind}.html", form=form, record=record, delete_form=ActionForm()), status
@@ -231,8 +237,8 @@ def _edit(kind: str, record_id: int | None):
 def _exhibit_choices(form: ExhibitForm, record: Exhibit | None) -> None:
     owners = db.session.execute(select(Enterprise.id, Enterprise.name, Enterprise.name_zh)
                                 .order_by(Enterprise.name_zh, Enterprise.name)).all()
-    form.enterprise_id.choices = [(NONE, "— choose —")] + [(i, zh or en) for i, en, zh in owners]
-    form.category_id.choices = _category_choices("— no category —", exclude=None)
+    form.enterprise_id.choices = [(NONE, _("— choose —"))] + [(i, zh or en) for i, en, zh in owners]
+    form.category_id.choices = _category_choices(_("— no category —"), exclude=None)
     if request.method == "GET":
         if record is None:
             form.enterprise_id.data = request.args.get("enterprise", type=int) or NONE
@@ -264,7 +270,7 @@ def _category_page(form: CategoryForm, record: Category | None, refusal: str | N
     counts = {}
     if record is not None:
         move_form = MoveExhibitsForm(formdata=None)
-        move_form.target_id.choices = [c for c in _category_choices("— no category —", None) if c[0] != record.id]
+        move_form.target_id.choices = [c for c in _category_choices(_("— no category —"), None) if c[0] != record.id]
         counts = {
             "exhibits": db.session.scalar(select(func.count()).where(Exhibit.category_id == record.id)),
             "children": db.session.scalar(select(func.count()).where(Category.parent_id == record.id)),
@@ -277,6 +283,6 @@ def _show_errors(form, invalid: operations.InvalidRecord) -> None:
     for name, message in invalid.errors.items():
         field = form._fields.get(name)
         if field is not None:
-            field.errors = [*field.errors, message] if isinstance(field.errors, list) else [message]
+            field.errors = [*field.errors, say(message)] if isinstance(field.errors, list) else [say(message)]
         else:
-            form.form_errors.append(message)
+            form.form_errors.append(say(message))

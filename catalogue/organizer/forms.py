@@ -4,8 +4,7 @@ checked by catalog/operations.py."""
 
 from __future__ import annotations
 
-from flask import g
-from flask_babel import lazy_gettext as _  # lazy: the messages render in the request's language
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
@@ -21,23 +20,9 @@ from wtforms.validators import AnyOf, EqualTo, InputRequired, Length, Optional
 from catalogue.organizer.accounts import MAX_PASSWORD, MIN_PASSWORD
 from catalogue.organizer.models import ROLES
 
-
-class Text:
-    """A message in both languages that renders in the UI language of the request."""
-
-    def __init__(self, english: str, chinese: str):
-        self.english, self.chinese = english, chinese
-
-    def __str__(self) -> str:
-        return self.chinese if g.get("lang") == "zh" else self.english
-
-    def __mod__(self, _values) -> Text:  # WTForms fills %(min)s-style fields in; ours has none
-        return self
-
-
-REQUIRED = Text("Please fill this in.", "请填写此项。")
+REQUIRED = _l("Please fill this in.")
 # the role is a <select> written out in the templates; the form only checks the value
-ROLE = [InputRequired(REQUIRED), AnyOf(ROLES, message=Text("Choose admin or editor.", "请选择管理员或编辑。"))]
+ROLE = [InputRequired(REQUIRED), AnyOf(ROLES, message=_l("Choose admin or editor."))]
 
 
 class LoginForm(FlaskForm):
@@ -51,12 +36,10 @@ class OrganizerForm(FlaskForm):
     role = StringField(validators=ROLE, default="editor")
     password = PasswordField(validators=[
         InputRequired(REQUIRED),
-        Length(min=MIN_PASSWORD, max=MAX_PASSWORD, message=Text(
-            f"Use {MIN_PASSWORD} to {MAX_PASSWORD} characters.", f"请使用 {MIN_PASSWORD} 到 {MAX_PASSWORD} 个字符。"
-        )),
+        Length(min=MIN_PASSWORD, max=MAX_PASSWORD, message=_l("Use %(min)d to %(max)d characters.")),
     ])
     confirm = PasswordField(validators=[
-        EqualTo("password", message=Text("The two passwords differ.", "两次输入的密码不一致。")),
+        EqualTo("password", message=_l("The two passwords differ.")),
     ])
 
 
@@ -122,7 +105,7 @@ class MoveExhibitsForm(FlaskForm):
 
 
 class UploadForm(FlaskForm):
-    file = FileField("Exhibitor list (CSV, XLSX or JSON)", [FileRequired("Choose a file to upload.")])
+    file = FileField("Exhibitor list (CSV, XLSX or JSON)", [FileRequired(_l("Choose a file to upload."))])
 
 
 class ConfirmImportForm(FlaskForm):
@@ -142,8 +125,8 @@ def form_values(form: FlaskForm) -> dict:
 class PasswordChangeForm(FlaskForm):
     """The signed-in organizer's own password: the current one, and the new one twice."""
 
-    current = PasswordField(validators=[InputRequired(_("Please fill this in.")), Length(max=MAX_PASSWORD)])
-    password = PasswordField(validators=[InputRequired(_("Please fill this in.")), Length(max=MAX_PASSWORD)])
+    current = PasswordField(validators=[InputRequired(REQUIRED), Length(max=MAX_PASSWORD)])
+    password = PasswordField(validators=[InputRequired(REQUIRED), Length(max=MAX_PASSWORD)])
     confirm = PasswordField(validators=[
-        EqualTo("password", message=_("The two new passwords differ.")),
+        EqualTo("password", message=_l("The two new passwords differ.")),
     ])

@@ -13,11 +13,13 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from catalogue.extensions import db
+from catalogue.i18n import say
 from catalogue.imports import jobs, uploads
 from catalogue.imports.history import (
     ImportBatch,
@@ -30,6 +32,7 @@ from catalogue.imports.history import (
 from catalogue.imports.service import Actor
 from catalogue.locks import Busy
 from catalogue.organizer.auth import admin_required, current_organizer, editor_required
+from catalogue.organizer.clock import in_expo_zone
 from catalogue.organizer.forms import ActionForm, ConfirmImportForm, UploadForm
 from catalogue.web import page_arg
 
@@ -64,19 +67,20 @@ def batch(batch_id: int):
 def undo(batch_id: int):
     found = db.get_or_404(ImportBatch, batch_id)
     if not ActionForm().validate_on_submit():
-        abort(400, "The form expired; please try again.")
+        abort(400, _("The form expired; please try again."))
     try:
         exclusive_import(wait=False)  # a request never waits for another import to finish
         undo_batch(found, current_organizer().email)
     except Busy:
         db.session.rollback()
-        flash("Another import is running; undo this one when it has finished.", "error")
+        flash(_("Another import is running; undo this one when it has finished."), "error")
     except UndoRefused as refused:
         db.session.rollback()
-        flash(refused.message, "error")
+        flash(say(refused.message), "error")
     else:
         db.session.commit()
-        flash(f"Undid import #{batch_id} ({found.filename}); the catalogue is as it was before it.")
+        flash(_("Undid import #%(id)s (%(file)s); the catalogue is as it was before it.", id=batch_id,
+                file=found.filename))
     return redirect(url_for("imports.batch", batch_id=batch_id))
 
 
@@ -99,7 +103,7 @@ def new():
 @bp.get("/previews/<preview_id>")
 @editor_required
 def preview(preview_id: str):
-    found = uploads.load_preview(preview_id) or abort(404, "This preview does not exist (any more).")
+    found = uploads.load_preview(preview_id) or abort(404, _("This preview does not exist (any more)."))
     if found["state"] != "done":
         return render_template("imports/progress.html", preview=found)
     show = request.args.get("show", "error" if not found["result"]["ok"] else "all")
@@ -120,9 +124,9 @@ def preview(preview_id: str):
 def error_report(preview_id: str):
     found = uploads.load_preview(preview_id)
     if not found or found["state"] != "done":
-        abort(404, "This preview does not exist (any more).")
+        abort(404, _("This preview does not exist (any more)."))
     name = found["filename"].rsplit(".", 1)[0] + "-errors.xlsx"
-    return Response(uploads.error_report(found), mimetype=XLSX,
+    return Response(uploads.error_report(found, render=say), mimetype=XLSX,
                     headers={"Content-Disposition": _attachment(name)})
 
 
@@ -131,10 +135,10 @@ def error_report(preview_id: str):
 def confirm():
     form = ConfirmImportForm()
     if not form.validate_on_submit():
-        abort(400, "The form expired; upload the file again.")
+        abort(400, _("The form expired; upload the file again."))
     upload = uploads.find_upload(form.checksum.data, form.filename.data)
     if upload is None:
-        abort(404, "The uploaded file is no longer here; upload it again.")
+        abort(404, _("The uploaded file is no longer here; upload it again."))
     organizer = current_organizer()
     job_id = jobs.start_confirm(upload, Actor(organizer.email, organizer.id),
                                 wait=current_app.config.get("IMPORT_CONFIRM_WAIT", 3.0))
@@ -151,22 +155,23 @@ def job(job_id: str):
 
 def _job_page(job_id: str):
     """A running import's progress page; a finished one's result, as a message on the page it leads to."""
-    found = jobs.load_job(job_id) or abort(404, "This import does not exist (any more).")
+    found = jobs.load_job(job_id) or abort(404, _("This import does not exist (any more)."))
     if found["state"] == "running":
         return render_template("imports/job.html", job=found)
     if found["state"] == "failed":
-        flash(found["error"], "error")
+        flash(say(found.get("error_message") or found["error"]), "error")
         return redirect(url_for("imports.new"))
     if found["outcome"] == "errors":
-        flash("The catalogue changed since the preview and the file now has errors; nothing was imported.", "error")
+        flash(_("The catalogue changed since the preview and the file now has errors; nothing was imported."),
+              "error")
         return redirect(url_for("imports.preview", preview_id=found["preview_id"]))
     if found["outcome"] == "unchanged":
         earlier = db.session.get(ImportBatch, found["earlier_id"]) if found.get("earlier_id") else None
-        when = f" as import #{earlier.id} on {earlier.created_at:%Y-%m-%d %H:%M} UTC" if earlier else ""
-        flash(f"Already imported{when}: nothing in the catalogue changed." if earlier else
-              "Nothing to import: the catalogue already holds everything in this file.")
+        flash(_("Already imported as import #%(id)s on %(when)s: nothing in the catalogue changed.", id=earlier.id,
+                when=f"{in_expo_zone(earlier.created_at):%Y-%m-%d %H:%M} ({in_expo_zone(earlier.created_at).tzinfo})")
+              if earlier else _("Nothing to import: the catalogue already holds everything in this file."))
         return redirect(url_for("imports.history"))
-    flash(f"Imported {found['filename']} as import #{found['batch_id']}.")
+    flash(_("Imported %(file)s as import #%(id)s.", file=found["filename"], id=found["batch_id"]))
     return redirect(url_for("imports.batch", batch_id=found["batch_id"]))
 
 

@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, request
+from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
 from catalogue.organizer.auth import current_organizer
+from catalogue.organizer.clock import local_time
+from catalogue.organizer.labels import HELPERS
 
-# (path, English, Chinese, admins only); areas built elsewhere appear once their route exists
+# (path, label, admins only); areas built elsewhere appear once their route exists
 AREAS = [
-    ("/organizer/", "Dashboard", "概览", False),
-    ("/organizer/imports", "Imports", "导入", False),
-    ("/organizer/enterprises", "Enterprises", "展商", False),
-    ("/organizer/exhibits", "Exhibits", "展品", False),
-    ("/organizer/categories", "Categories", "类别", False),
-    ("/organizer/synonyms", "Synonyms", "同义词", True),
-    ("/organizer/organizers", "Organizers", "组织者", True),
+    ("/organizer/", _l("Dashboard"), False),
+    ("/organizer/imports", _l("Imports"), False),
+    ("/organizer/enterprises", _l("Enterprises"), False),
+    ("/organizer/exhibits", _l("Exhibits"), False),
+    ("/organizer/categories", _l("Categories"), False),
+    ("/organizer/deletions", _l("Deletions"), False),
+    ("/organizer/synonyms", _l("Synonyms"), True),
+    ("/organizer/organizers", _l("Organizers"), True),
 ]
 
 
@@ -37,15 +41,17 @@ def console_links() -> list[dict]:
     if organizer is None:
         return []
     links = []
-    for path, english, chinese, admins_only in AREAS:
+    for path, label, admins_only in AREAS:
         if (admins_only and not organizer.is_admin) or not served(path):
             continue
         here = request.path == path if path == "/organizer/" else request.path.startswith(path)
-        links.append({"href": request.script_root + path, "en": english, "zh": chinese, "current": here})
+        links.append({"href": request.script_root + path, "label": str(label), "current": here})
     return links
 
 
 def register(bp: Blueprint) -> None:
+    bp.add_app_template_filter(local_time, "local_time")
+
     @bp.app_context_processor
     def console_helpers() -> dict:
-        return {"console_links": console_links, "current_organizer": current_organizer}
+        return {"console_links": console_links, "current_organizer": current_organizer, **HELPERS}

@@ -11,7 +11,7 @@ import string
 from functools import cache
 from pathlib import Path
 
-from flask_babel import force_locale, gettext
+from catalogue.messages import N_, Message
 
 MIN_PASSWORD = 10
 MAX_PASSWORD = 1024
@@ -46,26 +46,17 @@ def weakness(password: str, email: str = "") -> str | None:
     return None
 
 
-def messages() -> dict[str, str]:
-    """What each weakness tells the organizer, in the current locale."""
+def refusal(key: str) -> Message:
+    """What a weakness (a key from weakness()) tells the organizer, shown in the UI language by say()."""
     return {
-        "short": gettext("The password must be at least %(min)d characters long.", min=MIN_PASSWORD),
-        "long": gettext("The password must be at most %(max)d characters long.", max=MAX_PASSWORD),
-        "common": gettext("This is one of the most common passwords; choose one that is harder to guess."),
-        "few": gettext("The password needs at least %(distinct)d different characters.", distinct=MIN_DISTINCT),
-        "digits": gettext("A password of digits only is too easy to guess; add letters or other characters."),
-        "pattern": gettext("The password is a simple pattern (such as abcdefghij or 1212121212); choose another."),
-        "email": gettext("The password must not contain the name of your email address."),
-    }
-
-
-def explain(key: str) -> tuple[str, str]:
-    """The weakness's message in English and in Chinese (needs an app context)."""
-    texts = []
-    for locale in ("en", "zh"):
-        with force_locale(locale):
-            texts.append(messages()[key])
-    return texts[0], texts[1]
+        "short": lambda: N_("The password must be at least %(min)d characters long.", min=MIN_PASSWORD),
+        "long": lambda: N_("The password must be at most %(max)d characters long.", max=MAX_PASSWORD),
+        "common": lambda: N_("This is one of the most common passwords; choose one that is harder to guess."),
+        "few": lambda: N_("The password needs at least %(distinct)d different characters.", distinct=MIN_DISTINCT),
+        "digits": lambda: N_("A password of digits only is too easy to guess; add letters or other characters."),
+        "pattern": lambda: N_("The password is a simple pattern (such as abcdefghij or 1212121212); choose another."),
+        "email": lambda: N_("The password must not contain the name of your email address."),
+    }[key]()
 
 
 def _repeats(password: str) -> bool:

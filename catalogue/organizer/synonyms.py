@@ -25,13 +25,13 @@ def create():
     return _save(None)
 
 
-@bp.post("/<int:group_id>")
+@bp.post("/<id:group_id>")
 @admin_required
 def update(group_id: int):
     return _save(group_id)
 
 
-@bp.post("/<int:group_id>/delete")
+@bp.post("/<id:group_id>/delete")
 @admin_required
 def delete(group_id: int):
     if not ActionForm().validate_on_submit():

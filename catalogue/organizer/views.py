@@ -14,9 +14,11 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import logout_user
 
 from catalogue.extensions import db, limiter
+from catalogue.i18n import say
 from catalogue.organizer import accounts, nav, signin
 from catalogue.organizer.auth import (
     admin_required,
@@ -32,7 +34,6 @@ from catalogue.organizer.forms import (
     OrganizerForm,
     PasswordChangeForm,
     RoleForm,
-    Text,
 )
 from catalogue.organizer.models import Organizer
 
@@ -40,11 +41,8 @@ bp = Blueprint("organizer", __name__, url_prefix="/organizer")
 nav.register(bp)
 
 LOGIN_LIMITS = "5 per minute;20 per hour"
-WRONG_LOGIN = Text("Email or password is incorrect.", "电子邮件或密码不正确。")
-TOO_MANY = Text(
-    "Too many sign-in attempts. Please wait a minute and try again.",
-    "登录尝试过于频繁，请稍等一分钟再试。",
-)
+WRONG_LOGIN = _l("Email or password is incorrect.")
+TOO_MANY = _l("Too many sign-in attempts. Please wait a minute and try again.")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -77,7 +75,7 @@ def logout():
         db.session.commit()
         logout_user()
         session.clear()
-        flash(str(Text("You are signed out.", "您已退出登录。")))
+        flash(_("You are signed out."))
     return redirect(url_for("organizer.login"))
 
 
@@ -101,7 +99,7 @@ def password():
                 accounts.change_password(organizer, form.password.data)
             except accounts.AccountRefused as refused:
                 db.session.rollback()
-                form.password.errors.append(str(Text(refused.message, refused.message_zh)))
+                form.password.errors.append(say(refused.message))
             else:
                 db.session.commit()
                 current_app.logger.info("Organizer %s changed their password", organizer.email)
@@ -133,10 +131,11 @@ def create_organizer():
             created = accounts.create_organizer(form.email.data, form.password.data, form.role.data, form.name.data)
         except accounts.AccountRefused as refused:
             db.session.rollback()
-            flash(str(Text(refused.message, refused.message_zh)), "error")
+            flash(say(refused.message), "error")
         else:
             db.session.commit()
-            flash(str(Text(f"Created {created.email} ({created.role}).", f"已创建 {created.email}（{created.role}）。")))
+            flash(_("Created %(email)s (%(role)s).", email=created.email, role=_("admin") if created.role == "admin"
+                    else _("editor")))
             return redirect(url_for("organizer.organizers"))
     return _organizers_page(form), 400
 
@@ -148,7 +147,7 @@ def change_role(organizer_id: int):
     if form.validate_on_submit():
         _apply(lambda o: accounts.change_role(o, form.role.data, current_organizer()), organizer_id)
     else:
-        flash(str(Text("Choose admin or editor.", "请选择管理员或编辑。")), "error")
+        flash(_("Choose admin or editor."), "error")
     return redirect(url_for("organizer.organizers"))
 
 
@@ -175,10 +174,10 @@ def _apply(change, organizer_id: int) -> None:
         change(organizer)
     except accounts.AccountRefused as refused:
         db.session.rollback()
-        flash(str(Text(refused.message, refused.message_zh)), "error")
+        flash(say(refused.message), "error")
         return
     db.session.commit()
-    flash(str(Text(f"Saved the changes to {organizer.email}.", f"已保存对 {organizer.email} 的更改。")))
+    flash(_("Saved the changes to %(email)s.", email=organizer.email))
 
 
 def _organizers_page(form: OrganizerForm) -> str:

@@ -160,6 +160,6 @@ def test_the_history_and_the_dashboard_show_who_imported_what(runner, write_file
     assert "edited.csv" in history and batch.checksum[:12] in history
     assert ">Undo</button>" not in history  # editors do not undo
     detail = editor_client.get(f"/organizer/imports/{batch.id}").get_data(as_text=True)
-    assert "booth: N1-A01 → N1-A09" in detail
+    assert "Booth: N1-A01 → N1-A09" in detail
     dashboard = editor_client.get("/organizer/").get_data(as_text=True)
-    assert f'href="/organizer/imports/{batch.id}">#{batch.id} edited.csv</a>' in dashboard
+    assert f'href="/organizer/imports/{batch.id}">Import #{batch.id} edited.csv</a>' in dashboard

@@ -48,7 +48,7 @@ def test_an_editor_creates_and_edits_an_enterprise(editor_client):
     assert enterprise.name_zh_key == "重庆芯联微电子有限公司"
 
     page = editor_client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Saved the enterprise" in page and 'value="N1-A01"' in page
+    assert "Saved Enterprise #" in page and 'value="N1-A01"' in page
     edited = post(editor_client, f"/organizer/enterprises/{enterprise.id}",
                   **{**ENTERPRISE, "booth": "N1-A09", "name": ""})
     assert edited.status_code == 302
@@ -167,12 +167,12 @@ def test_a_category_with_exhibits_is_not_deleted_and_its_exhibits_can_be_moved(e
     assert refused.status_code == 409
     page = refused.get_data(as_text=True)
     assert "&#39;Sensors&#39; still has 3 exhibit(s); move them to another category first." in page
-    assert "Move all 3 exhibit(s) of this category to" in page  # the move is offered right there
+    assert "Move all 3 exhibits of this category to" in page  # the move is offered right there
     assert count(Category) == 2
 
     moved = post(editor_client, f"/organizer/categories/{sensors.id}/move", target_id=str(radar.id))
     assert moved.status_code == 302
-    assert "Moved 3 exhibit(s) to &#39;Radar&#39;." in editor_client.get(moved.headers["Location"]).get_data(
+    assert "Moved 3 exhibit(s) to “Radar”." in editor_client.get(moved.headers["Location"]).get_data(
         as_text=True)
     db.session.expire_all()
     assert {x.category_id for x in exhibits} == {radar.id}
@@ -227,7 +227,7 @@ def test_the_console_pages_list_the_catalogue_in_both_languages(editor_client, m
         "/organizer/exhibits": "EX-7",
         f"/organizer/exhibits?enterprise={exhibit.enterprise_id}": "Automotive MCU",
         "/organizer/categories": "芯片",
-        f"/organizer/categories/{chips.id}": "Move all 1 exhibit(s) of this category to",
+        f"/organizer/categories/{chips.id}": "Move the 1 exhibit of this category to",
         "/organizer/categories/new": "Parent category",
         f"/organizer/exhibits/new?enterprise={exhibit.enterprise_id}": f'<option selected value="{exhibit.enterprise_id}">',
         "/organizer/enterprises/new": "Unified social credit code",

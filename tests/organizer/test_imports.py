@@ -104,7 +104,7 @@ def test_a_bad_file_shows_the_reasons_offers_an_error_report_and_commits_nothing
     assert "has a wrong check digit: the last character should be 3, not 4" in page
     assert "must be an http:// or https:// address" in page
     assert "Confirm the import" not in page
-    assert "2 error(s)" in page
+    assert "2 errors: nothing can be imported" in page
 
     report = editor_client.get(f"/organizer/imports/previews/{preview_id}/errors.xlsx")
     assert report.status_code == 200

@@ -83,7 +83,7 @@ def edit_enterprise(port: int, enterprise_id: int, description: str, outcome: di
         status, location, page = browser.post(f"/organizer/enterprises/{enterprise_id}",
                                               {**form["fields"], "description": description})
         outcome["status"] = status
-        outcome["saved"] = status == 302 and "Saved the enterprise" in browser.get(location)[2]
+        outcome["saved"] = status == 302 and f"Saved Enterprise #{enterprise_id}" in browser.get(location)[2]
     except Exception as error:  # reported by the test's assertions
         outcome["error"] = repr(error)
 
