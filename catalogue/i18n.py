@@ -87,4 +87,6 @@ def say(value: object) -> str:
     if not isinstance(value, Message):
         return "" if value is None else str(value)
     text = get_translations().ugettext(value.msgid)
-    return text % {k: say(v) for k, v in value.params.items()} if value.params else text
+    params = {k: v if isinstance(v, int | float) and not isinstance(v, bool) else say(v)
+              for k, v in value.params.items()}  # numbers stay numbers, for %(n)d
+    return text % params if value.params else text

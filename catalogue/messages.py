@@ -29,8 +29,11 @@ class Message(str):
         return {"msgid": self.msgid, "params": {k: to_data(v) for k, v in self.params.items()}}
 
 
-def _english(value: object) -> str:
-    """A parameter as English text; a list (of reasons, say) becomes its items joined by spaces."""
+def _english(value: object) -> object:
+    """A parameter for the English text: a number as it is (for %(n)d), a list (of reasons, say) as its
+    items joined by spaces, anything else as text."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
     return " ".join(map(str, value)) if isinstance(value, list) else str(value)
 
 
