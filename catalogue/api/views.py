@@ -17,6 +17,7 @@ from catalogue.api.serialise import (
 )
 from catalogue.catalog import queries
 from catalogue.catalog.queries import categories_by_slug
+from catalogue.catalog.rules import control_character
 from catalogue.errors import InvalidParameter
 from catalogue.search.request import check_limits, search_request
 from catalogue.search.service import search_service
@@ -104,6 +105,7 @@ def _integer(name: str, default: int | None, maximum: int) -> int | None:
 def _text(name: str) -> str | None:
     """A text parameter; absent or empty means no filter."""
     value = request.args.get(name, "")
-    if "\x00" in value:
-        raise InvalidParameter(f"{name} must not contain a NUL character.")
+    bad = control_character(value)
+    if bad is not None:
+        raise InvalidParameter(f"{name} must not contain a control character (U+{ord(bad):04X}).")
     return value or None

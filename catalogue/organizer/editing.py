@@ -10,6 +10,7 @@ from catalogue.catalog import operations
 from catalogue.catalog.images import InvalidImage, remove_image, store_image
 from catalogue.catalog.models import MAX_ID, Category, Enterprise, Exhibit
 from catalogue.catalog.queries import category_tree
+from catalogue.catalog.rules import query_text
 from catalogue.extensions import db
 from catalogue.organizer.auth import editor_required
 from catalogue.organizer.forms import (
@@ -179,7 +180,7 @@ def export(fmt: str):
 
 
 def _matching(query, model):
-    q = request.args.get("q", "").strip()[:200]
+    q = query_text(request.args.get("q", "")).strip()[:200]
     if q:
         like = f"%{q}%"
         query = query.where(or_(model.name.ilike(like), model.name_zh.ilike(like)))

@@ -16,8 +16,10 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import AnyOf, EqualTo, InputRequired, Length, Optional
+from wtforms.validators import AnyOf, EqualTo, InputRequired, Length, Optional, ValidationError
 
+from catalogue.catalog.operations import control_message
+from catalogue.catalog.rules import control_character
 from catalogue.organizer.accounts import MAX_PASSWORD, MIN_PASSWORD
 from catalogue.organizer.models import ROLES
 
@@ -35,19 +37,26 @@ class Text:
         return self
 
 
+def no_control_characters(_form, field) -> None:
+    """Refuse text holding a character no stored text may hold (the importer's rule, catalog/rules.py)."""
+    bad = control_character(field.data or "")
+    if bad is not None:
+        raise ValidationError(control_message(bad))
+
+
 REQUIRED = Text("Please fill this in.", "请填写此项。")
 # the role is a <select> written out in the templates; the form only checks the value
 ROLE = [InputRequired(REQUIRED), AnyOf(ROLES, message=Text("Choose admin or editor.", "请选择管理员或编辑。"))]
 
 
 class LoginForm(FlaskForm):
-    email = StringField(validators=[InputRequired(REQUIRED), Length(max=254)])
+    email = StringField(validators=[InputRequired(REQUIRED), Length(max=254), no_control_characters])
     password = PasswordField(validators=[InputRequired(REQUIRED), Length(max=MAX_PASSWORD)])
 
 
 class OrganizerForm(FlaskForm):
-    email = StringField(validators=[InputRequired(REQUIRED), Length(max=254)])
-    name = StringField(validators=[Length(max=200)])
+    email = StringField(validators=[InputRequired(REQUIRED), Length(max=254), no_control_characters])
+    name = StringField(validators=[Length(max=200), no_control_characters])
     role = StringField(validators=ROLE, default="editor")
     password = PasswordField(validators=[
         InputRequired(REQUIRED),
