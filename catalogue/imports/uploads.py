@@ -1,6 +1,8 @@
 """Uploaded exhibitor lists: stored by checksum, previewed (in a background thread for long files), error reports.
 
-A preview is a JSON file under instance/uploads/previews/, so any worker can show its progress and result."""
+A preview is a JSON file under instance/uploads/previews/, so any worker can show its progress and result.
+It belongs to the organizer who uploaded the file and records the file's name as uploaded: only that
+organizer (or an admin) sees or confirms it, and a confirm takes the name from the preview."""
 
 from __future__ import annotations
 
@@ -67,24 +69,22 @@ def store_upload(data: bytes, filename: str) -> Upload:
     return Upload(checksum, filename, path)
 
 
-def find_upload(checksum: str, filename: str) -> Upload | None:
-    """The stored upload with this checksum, or None."""
-    if not CHECKSUM.match(checksum or ""):
+def upload_of(preview: dict) -> Upload | None:
+    """The stored upload a preview was made of, under the name it was uploaded with; None once removed."""
+    path = upload_directory() / preview["path"]
+    if not CHECKSUM.match(preview.get("checksum") or "") or not path.is_file():
         return None
-    for path in sorted(upload_directory().glob(f"{checksum}.*")):
-        if path.is_file():
-            return Upload(checksum, clean_filename(filename), path)
-    return None
+    return Upload(preview["checksum"], preview["filename"], path)
 
 
 # --- previews -----------------------------------------------------------------------------
 
 
-def start_preview(upload: Upload, wait: float) -> str:
+def start_preview(upload: Upload, owner: int, wait: float) -> str:
     """Plan the upload against the catalogue in a thread; wait up to `wait` seconds for it. Returns its id."""
     preview_id = uuid.uuid4().hex
     _write(preview_id, {
-        "id": preview_id, "state": "running", "stage": "reading", "done": 0, "total": None,
+        "id": preview_id, "state": "running", "stage": "reading", "done": 0, "total": None, "owner": owner,
         "checksum": upload.checksum, "filename": upload.filename, "path": upload.path.name,
         "started": utcnow().isoformat(), "updated": utcnow().isoformat(),
     })
@@ -96,12 +96,13 @@ def start_preview(upload: Upload, wait: float) -> str:
     return preview_id
 
 
-def finished_preview(upload: Upload, plan: Plan) -> str:
+def finished_preview(upload: Upload, plan: Plan, owner: int) -> str:
     """Keep a preview of a plan made elsewhere (a confirm that found errors); returns its id."""
     preview_id = uuid.uuid4().hex
     now = utcnow().isoformat()
     _write(preview_id, {
         "id": preview_id, "state": "done", "stage": "done", "done": len(plan.rows), "total": len(plan.rows),
+        "owner": owner,
         "checksum": upload.checksum, "filename": upload.filename, "path": upload.path.name,
         "started": now, "updated": now, "result": summarise(plan),
     })
@@ -120,6 +121,14 @@ def load_preview(preview_id: str) -> dict | None:
         age = utcnow() - datetime.fromisoformat(preview["updated"])
         if age.total_seconds() > STALE_SECONDS:
             preview.update(state="failed", error="The preview stopped (the server restarted); upload the file again.")
+    return preview
+
+
+def preview_for(preview_id: str, organizer_id: int, is_admin: bool) -> dict | None:
+    """The preview if this organizer uploaded it or is an admin; None otherwise (shown as a 404)."""
+    preview = load_preview(preview_id)
+    if preview is None or not (is_admin or preview.get("owner") == organizer_id):
+        return None
     return preview
 
 

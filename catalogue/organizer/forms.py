@@ -135,8 +135,7 @@ class UploadForm(FlaskForm):
 
 
 class ConfirmImportForm(FlaskForm):
-    checksum = HiddenField()
-    filename = HiddenField()
+    preview_id = HiddenField()  # the file, its name and its uploader come from the preview, not the form
 
 
 def form_values(form: FlaskForm) -> dict:
