@@ -33,6 +33,7 @@ class Limits:
     max_bytes: int = 20 * MIB
     max_rows: int = 50_000
     max_cell_chars: int = 5_000
+    max_cells: int = 2_000_000  # rows x columns of the sheet, blank cells included
 
 
 DEFAULT_LIMITS = Limits()
@@ -92,6 +93,28 @@ class UnreadableFile(Exception):
 Rows = Iterator[tuple[int, Sequence[str]]]
 T = TypeVar("T")
 
+
+def too_many_cells(limit: int, found: int | None = None) -> UnreadableFile:
+    """The refusal of a file with more than `limit` cells (`found`: the workbook's cells, counted ahead)."""
+    what = f"The workbook's sheets have {found:,} cells" if found is not None else (
+        f"The sheet has more than {limit:,} cells")
+    return UnreadableFile(
+        f"{what} (rows × columns, blank cells included); the limit is {limit:,}. Delete the unused rows, "
+        "columns and sheets (not just their contents), or save the list as CSV"
+    )
+
+
+class CellCounter:
+    """Counts a sheet's cells (rows × columns as read, blank ones included) and refuses past the limit."""
+
+    def __init__(self, limit: int):
+        self.limit, self.total = limit, 0
+
+    def add(self, cells: int) -> None:
+        """Count one row's cells; raise UnreadableFile once the sheet holds more than the limit."""
+        self.total += cells
+        if self.total > self.limit:
+            raise too_many_cells(self.limit)
 
 
 def trim(cells: Sequence[T], number: int) -> Sequence[T]:

@@ -14,6 +14,7 @@ from catalogue.imports.headers import match_header
 from catalogue.imports.sheet import (
     EXPECTED_HEADERS,
     SURROGATE,
+    CellCounter,
     Limits,
     Rows,
     Sheet,
@@ -33,7 +34,7 @@ def read_csv(data: bytes, limits: Limits) -> Sheet:
     text, encoding = _decode(data)
     first_seen: Sequence[str] | None = None
     for delimiter in _delimiter_order(text):
-        rows = _csv_rows(text, delimiter)
+        rows = _csv_rows(text, delimiter, limits.max_cells)
         header, first = find_header(rows)
         if first_seen is None:
             first_seen = first
@@ -42,7 +43,7 @@ def read_csv(data: bytes, limits: Limits) -> Sheet:
                 raise _mixed_encoding(header, rows)
             return build_sheet(header[0], header[1], rows, limits, encoding)
     if encoding == MIXED:
-        raise _mixed_encoding(None, _csv_rows(text, _delimiter_order(text)[0]))
+        raise _mixed_encoding(None, _csv_rows(text, _delimiter_order(text)[0], limits.max_cells))
     raise no_header(first_seen)
 
 
@@ -131,8 +132,9 @@ def _delimiter_order(text: str) -> tuple[str, ...]:
     return (",", "\t", ";")
 
 
-def _csv_rows(text: str, delimiter: str) -> Rows:
+def _csv_rows(text: str, delimiter: str, max_cells: int) -> Rows:
     """Yield (record number, cells); a quoted multi-line cell is still one record."""
+    counter = CellCounter(max_cells)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     number = 0
     while True:
@@ -143,6 +145,7 @@ def _csv_rows(text: str, delimiter: str) -> Rows:
         except csv.Error as error:
             raise UnreadableFile(f"The CSV file is malformed at line {reader.line_num}: {_csv_reason(error)}") from error
         number += 1
+        counter.add(len(cells))
         yield number, trim(cells, number)
 
 

@@ -28,6 +28,7 @@ from catalogue.imports.apply import limits_from, take_snapshot
 from catalogue.imports.plan import Plan, plan_import
 from catalogue.imports.read import read_table
 from catalogue.imports.sheet import UnreadableFile
+from catalogue.locks import file_lock
 
 CHECKSUM = re.compile(r"^[0-9a-f]{64}$")
 PREVIEW_ID = re.compile(r"^[0-9a-f]{32}$")
@@ -80,14 +81,40 @@ def upload_of(preview: dict) -> Upload | None:
 # --- previews -----------------------------------------------------------------------------
 
 
+class PreviewBusy(Exception):
+    """The organizer's previous preview is still running (one at a time each); `preview` is its state."""
+
+    def __init__(self, preview: dict):
+        super().__init__(preview["id"])
+        self.preview = preview
+
+
+def running_preview(owner: int) -> dict | None:
+    """The organizer's preview that is still running, or None."""
+    try:
+        held = _owner_marker(owner).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    preview = load_preview(held)  # a preview whose worker died (stale) counts as failed
+    return preview if preview is not None and preview["state"] == "running" else None
+
+
 def start_preview(upload: Upload, owner: int, wait: float) -> str:
-    """Plan the upload against the catalogue in a thread; wait up to `wait` seconds for it. Returns its id."""
+    """Plan the upload against the catalogue in a thread; wait up to `wait` seconds for it. Returns its id.
+
+    One preview per organizer at a time: PreviewBusy while their previous one is still running."""
     preview_id = uuid.uuid4().hex
-    _write(preview_id, {
-        "id": preview_id, "state": "running", "stage": "reading", "done": 0, "total": None, "owner": owner,
-        "checksum": upload.checksum, "filename": upload.filename, "path": upload.path.name,
-        "started": utcnow().isoformat(), "updated": utcnow().isoformat(),
-    })
+    marker = _owner_marker(owner)
+    with file_lock(marker.with_suffix(".lock")):  # two uploads at once: one of them starts
+        running = running_preview(owner)
+        if running is not None:
+            raise PreviewBusy(running)
+        _write(preview_id, {
+            "id": preview_id, "state": "running", "stage": "reading", "done": 0, "total": None, "owner": owner,
+            "checksum": upload.checksum, "filename": upload.filename, "path": upload.path.name,
+            "started": utcnow().isoformat(), "updated": utcnow().isoformat(),
+        })
+        _write_atomically(marker, preview_id)
     app = current_app._get_current_object()
     thread = threading.Thread(target=_run, args=(app, preview_id), name=f"preview-{preview_id}", daemon=True)
     _threads[preview_id] = thread
@@ -160,6 +187,32 @@ def _run(app: Flask, preview_id: str) -> None:
             _update(state, state="failed", error="The file could not be checked because of an unexpected error.")
         finally:
             _threads.pop(preview_id, None)
+            _release(state.get("owner"), preview_id)
+
+
+def _owner_marker(owner: int) -> Path:
+    """The file naming the organizer's current preview."""
+    return upload_directory() / "previews" / f"running-{int(owner)}"
+
+
+def _release(owner: int | None, preview_id: str) -> None:
+    """Let the organizer start another preview once this one has finished."""
+    if owner is None:
+        return
+    marker = _owner_marker(owner)
+    with file_lock(marker.with_suffix(".lock")):
+        try:
+            if marker.read_text(encoding="utf-8").strip() == preview_id:
+                marker.unlink()
+        except FileNotFoundError:
+            pass
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.part")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
 
 
 def summarise(plan: Plan, progress=None) -> dict:

@@ -13,6 +13,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -84,17 +85,29 @@ def undo(batch_id: int):
 @editor_required
 def new():
     form = UploadForm()
+    owner = current_organizer().id
     if form.validate_on_submit() and isinstance(form.file.data, FileStorage):
-        data = form.file.data.read(current_app.config["IMPORT_MAX_BYTES"] + 1)
-        if len(data) > current_app.config["IMPORT_MAX_BYTES"]:
-            return too_large()
-        upload = uploads.store_upload(data, uploads.clean_filename(form.file.data.filename))
-        preview_id = uploads.start_preview(upload, current_organizer().id,
-                                           wait=current_app.config.get("IMPORT_PREVIEW_WAIT", 3.0))
+        try:
+            running = uploads.running_preview(owner)
+            if running is not None:  # one preview per organizer at a time: refused before storing
+                raise uploads.PreviewBusy(running)
+            data = form.file.data.read(current_app.config["IMPORT_MAX_BYTES"] + 1)
+            if len(data) > current_app.config["IMPORT_MAX_BYTES"]:
+                return too_large()
+            upload = uploads.store_upload(data, uploads.clean_filename(form.file.data.filename))
+            preview_id = uploads.start_preview(upload, owner, wait=current_app.config.get("IMPORT_PREVIEW_WAIT", 3.0))
+        except uploads.PreviewBusy as busy:
+            return _new_page(form, busy.preview), 409
         return redirect(url_for("imports.preview", preview_id=preview_id))
-    return render_template("imports/new.html", form=form, limit=current_app.config["IMPORT_MAX_BYTES"]), (
-        400 if form.errors else 200
-    )
+    return _new_page(form, uploads.running_preview(owner)), 400 if form.errors else 200
+
+
+def _new_page(form: UploadForm, running: dict | None) -> str:
+    """The upload form; while the organizer's previous file is still being checked, a notice saying so."""
+    busy = _("Your previous file, %(name)s, is still being checked. Wait until its preview is ready, "
+             "then upload the next file.", name=running["filename"]) if running else None
+    return render_template("imports/new.html", form=form, limit=current_app.config["IMPORT_MAX_BYTES"],
+                           busy=busy, running=running)
 
 
 @bp.get("/previews/<preview_id>")

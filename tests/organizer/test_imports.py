@@ -236,3 +236,44 @@ def test_the_history_records_the_uploaded_name_not_one_sent_with_the_confirm(edi
     batch = db.session.scalar(select(ImportBatch))
     assert batch.filename == "exhibitors 2026.xlsx"
     assert "forged" not in editor_client.get("/organizer/imports/").get_data(as_text=True)
+
+
+# --- one preview per organizer at a time ------------------------------------------------------
+
+
+def test_a_second_upload_while_the_first_is_checked_is_refused_clearly(app, editor_client, make_organizer,
+                                                                         monkeypatch):
+    app.config["IMPORT_PREVIEW_WAIT"] = 0
+    release = threading.Event()
+    real_plan = uploads.plan_import
+
+    def slow_plan(sheet, snapshot):
+        assert release.wait(30)
+        return real_plan(sheet, snapshot)
+
+    monkeypatch.setattr(uploads, "plan_import", slow_plan)
+    first = upload(editor_client, xlsx_bytes([CHIP]), "第一批.xlsx")
+    first_id = first.headers["Location"].rsplit("/", 1)[1]
+    second_data = xlsx_bytes([RADAR])
+    refused = upload(editor_client, second_data, "second.xlsx")
+    assert refused.status_code == 409
+    html = refused.get_data(as_text=True)
+    assert "Your previous file, 第一批.xlsx, is still being checked. Wait until its preview is ready" in html
+    assert f'href="/organizer/imports/previews/{first_id}"' in html
+    stored = Path(app.instance_path) / "uploads" / f"{hashlib.sha256(second_data).hexdigest()}.xlsx"
+    assert not stored.exists()  # refused before it was stored
+    zh = editor_client.get("/organizer/imports/new?lang=zh").get_data(as_text=True)
+    assert "您的上一个文件（第一批.xlsx）仍在检查中。请等它的预览完成后再上传下一个文件。" in zh
+
+    other = app.test_client()  # the limit is per organizer: someone else may upload meanwhile
+    make_organizer(email="other@example.org", role="editor")
+    assert log_in(other, "other@example.org").status_code == 302
+    others = upload(other, xlsx_bytes([BAD_CODE]), "other.xlsx")
+    assert others.status_code == 302
+
+    release.set()
+    uploads.wait_for_preview(first_id, 30)
+    uploads.wait_for_preview(others.headers["Location"].rsplit("/", 1)[1], 30)
+    assert "still being checked" not in editor_client.get("/organizer/imports/new").get_data(as_text=True)
+    _, page = preview_of(editor_client, upload(editor_client, second_data, "second.xlsx"))
+    assert "4D毫米波雷达" in page
