@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from catalogue.catalog.models import Category, Enterprise, Exhibit
 from catalogue.extensions import db
-from catalogue.imports import uploads
+from catalogue.imports import jobs, uploads
 from catalogue.imports.history import ImportBatch
 from tests.conftest import count, csrf_token, log_in
 from tests.imports.conftest import CODE_A, HEADERS, row, xlsx_bytes
@@ -212,6 +212,19 @@ def test_another_editor_can_neither_see_nor_confirm_a_preview(app, editor_client
     assert count(ImportBatch) == count(Enterprise) == 0
     assert confirm(editor_client, page).status_code == 302  # its uploader still can
     assert count(ImportBatch) == 1
+
+
+def test_another_editor_cannot_follow_an_import_job(app, editor_client, make_organizer):
+    app.config["IMPORT_CONFIRM_WAIT"] = 0
+    _, page = preview_of(editor_client, upload(editor_client, xlsx_bytes([CHIP])))
+    location = confirm(editor_client, page).headers["Location"]
+    job_id = re.search(r"/organizer/imports/jobs/([0-9a-f]{32})", location).group(1)
+    jobs.wait_for_job(job_id, 60)
+    other = app.test_client()
+    make_organizer(email="other@example.org", role="editor")
+    assert log_in(other, "other@example.org").status_code == 302
+    assert other.get(f"/organizer/imports/jobs/{job_id}").status_code == 404
+    assert editor_client.get(f"/organizer/imports/jobs/{job_id}").status_code == 302  # to its batch
 
 
 def test_an_admin_sees_and_confirms_any_preview(app, editor_client, make_organizer):
