@@ -164,11 +164,14 @@ def test_a_nul_in_a_visitor_filter_is_a_400_not_a_500(client):  # web.py refuses
     assert client.get("/exhibits?hall=N1%00").status_code == 400
 
 
-@pytest.mark.parametrize("char, code", [("%01", "0001"), ("%C2%85", "0085"), ("%7F", "007F")])
-def test_api_text_parameters_refuse_control_characters(client, char, code):
-    response = client.get(f"/api/v1/exhibits?hall=N1{char}")
-    assert response.status_code == 400
-    assert response.get_json()["error"]["message"] == f"hall must not contain a control character (U+{code})."
+@pytest.mark.parametrize("char", ["%01", "%C2%85", "%7F", "%1B"])
+def test_api_text_parameters_drop_control_characters(client, make_enterprise, char):
+    # the OpenAPI document promises any string; the schema fuzz (tests/resilience) holds the API to it
+    make_enterprise(name="Radar Works", hall="N1")
+    make_enterprise(name="Far Works", hall="N2")
+    response = client.get(f"/api/v1/enterprises?hall=N1{char}")
+    assert response.status_code == 200
+    assert [item["name"] for item in response.get_json()["items"]] == ["Radar Works"]
 
 
 # --- exports of rows stored before the rule ---------------------------------------------------
