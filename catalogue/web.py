@@ -12,7 +12,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError, SecurityErro
 from werkzeug.routing import IntegerConverter
 
 from catalogue.catalog.models import MAX_ID
-from catalogue.catalog.rules import has_cjk
+from catalogue.catalog.rules import has_cjk, query_text
 from catalogue.errors import CatalogueError, InvalidParameter, NotFound
 
 LANGUAGES = ("en", "zh")
@@ -44,7 +44,7 @@ def per_page() -> int:
 
 
 def text_arg(name: str) -> str | None:
-    return request.args.get(name, "").strip()[:200] or None
+    return query_text(request.args.get(name, "")).strip()[:200] or None
 
 
 def enterprise_arg() -> int | None:

@@ -17,6 +17,7 @@ from catalogue.api.serialise import (
 )
 from catalogue.catalog import queries
 from catalogue.catalog.queries import categories_by_slug
+from catalogue.catalog.rules import query_text
 from catalogue.errors import InvalidParameter
 from catalogue.search.request import check_limits, search_request
 from catalogue.search.service import search_service
@@ -102,8 +103,6 @@ def _integer(name: str, default: int | None, maximum: int) -> int | None:
 
 
 def _text(name: str) -> str | None:
-    """A text parameter; absent or empty means no filter."""
-    value = request.args.get(name, "")
-    if "\x00" in value:
-        raise InvalidParameter(f"{name} must not contain a NUL character.")
-    return value or None
+    """A text parameter without control characters (catalog/rules.py, as on the pages); absent or empty
+    means no filter. (A NUL anywhere in the query string is refused by web.py.)"""
+    return query_text(request.args.get(name, "")).strip() or None

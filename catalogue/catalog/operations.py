@@ -7,12 +7,14 @@ from sqlalchemy import func, or_, select
 from catalogue.catalog.models import Category, Enterprise, Exhibit
 from catalogue.catalog.queries import subtree_ids
 from catalogue.catalog.rules import (
+    control_character,
     credit_code_problem,
     name_key,
     normalise_credit_code,
     normalise_website,
     slugify,
     split_tags,
+    tidy_text,
     website_problem,
 )
 from catalogue.errors import CatalogueError
@@ -24,6 +26,7 @@ ENTERPRISE_ATTRS = ("name", "name_zh", "credit_code", "hall", "booth", "website"
 EXHIBIT_ATTRS = ("enterprise_id", "exhibit_code", "name", "name_zh", "category_id", "description",
                  "description_zh", "tags", "image")
 CATEGORY_ATTRS = ("name", "name_zh", "slug", "parent_id")
+MULTILINE_ATTRS = frozenset({"description", "description_zh"})  # may hold newlines and tabs
 
 
 class InvalidRecord(CatalogueError):
@@ -44,7 +47,8 @@ class CategoryInUse(CatalogueError):
 
 def save_enterprise(values: dict, enterprise: Enterprise | None = None) -> Enterprise:
     """Create an enterprise (enterprise=None) or update one from form values; raise InvalidRecord."""
-    values = _clean(values, ENTERPRISE_ATTRS)
+    control: dict[str, str] = {}
+    values = _clean(values, ENTERPRISE_ATTRS, control)
     errors = _lengths(Enterprise, values)
     if values.get("credit_code"):
         values["credit_code"] = normalise_credit_code(values["credit_code"])
@@ -67,7 +71,7 @@ def save_enterprise(values: dict, enterprise: Enterprise | None = None) -> Enter
         ):
             errors[attr] = N_("Another enterprise is already called '%(name)s'; imports match enterprises by name.",
                               name=values[attr])
-    return _save(Enterprise, enterprise, values, errors)
+    return _save(Enterprise, enterprise, values, {**errors, **control})
 
 
 def delete_enterprise(enterprise: Enterprise) -> None:
@@ -78,7 +82,8 @@ def delete_enterprise(enterprise: Enterprise) -> None:
 
 def save_exhibit(values: dict, exhibit: Exhibit | None = None) -> Exhibit:
     """Create or update an exhibit from form values; raise InvalidRecord."""
-    values = _clean(values, EXHIBIT_ATTRS)
+    control: dict[str, str] = {}
+    values = _clean(values, EXHIBIT_ATTRS, control)
     if isinstance(values.get("tags"), str):
         values["tags"] = split_tags(values["tags"])
     if "tags" in values or exhibit is None:
@@ -105,7 +110,7 @@ def save_exhibit(values: dict, exhibit: Exhibit | None = None) -> Exhibit:
                                "give that one its code first.", name=values[attr]) if code else
                             N_("This enterprise already has an exhibit called '%(name)s'; two exhibits of one name "
                                "need exhibit codes.", name=values[attr]))
-    return _save(Exhibit, exhibit, values, errors)
+    return _save(Exhibit, exhibit, values, {**errors, **control})
 
 
 def delete_exhibit(exhibit: Exhibit) -> None:
@@ -115,7 +120,8 @@ def delete_exhibit(exhibit: Exhibit) -> None:
 
 def save_category(values: dict, category: Category | None = None) -> Category:
     """Create or update a category (the slug is made from the name when left blank); raise InvalidRecord."""
-    values = _clean(values, CATEGORY_ATTRS)
+    control: dict[str, str] = {}
+    values = _clean(values, CATEGORY_ATTRS, control)
     errors = _lengths(Category, values)
     _check_names(errors, values, "category")
     parent_id = values.get("parent_id")
@@ -137,7 +143,7 @@ def save_category(values: dict, category: Category | None = None) -> Category:
         values["slug"] = _free_slug(values.get("name") or values.get("name_zh") or "category", None)
     else:
         values.pop("slug", None)  # a blank slug on an edit keeps the category's address
-    return _save(Category, category, values, errors)
+    return _save(Category, category, values, {**errors, **control})
 
 
 def delete_category(category: Category) -> None:
@@ -178,16 +184,25 @@ def move_exhibit(exhibit: Exhibit, target: Category | None) -> None:
 # --- helpers ----------------------------------------------------------------------------------
 
 
-def _clean(values: dict, attrs: tuple[str, ...]) -> dict:
-    """Keep the known attributes; strip text and turn blanks into None."""
+def _clean(values: dict, attrs: tuple[str, ...], errors: dict[str, str]) -> dict:
+    """Keep the known attributes; tidy and strip text, blanks to None; control characters go into `errors`."""
     cleaned = {}
     for attr in attrs:
         if attr in values:
             value = values[attr]
             if isinstance(value, str):
-                value = value.strip()
+                bad = control_character(value)
+                if bad is not None:
+                    errors[attr] = control_message(bad)
+                value = tidy_text(value, multiline=attr in MULTILINE_ATTRS).strip()
             cleaned[attr] = value if attr == "tags" else (value or None)
     return cleaned
+
+
+def control_message(char: str) -> str:
+    """The message for text holding a character no stored text may hold (catalog/rules.py CONTROL)."""
+    return N_("Contains an invisible control character (U+%(code)s) that cannot be stored; remove it.",
+              code=f"{ord(char):04X}")
 
 
 def _lengths(model, values: dict) -> dict[str, str]:

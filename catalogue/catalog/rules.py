@@ -1,5 +1,5 @@
-"""Pure rules for catalogue values: name keys, slugs, credit codes, websites, tags, category
-lineage, and spreadsheet-safe cells."""
+"""Pure rules for catalogue values: text characters, name keys, slugs, credit codes, websites, tags,
+category lineage, and spreadsheet-safe cells."""
 
 from __future__ import annotations
 
@@ -17,6 +17,14 @@ CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 TAG_SEPARATORS = re.compile(r"[,，、;；]")
 PATH_SEPARATORS = re.compile(r"\s*[>›»]\s*")
 
+# Characters no stored text may hold: C0 and C1 controls (tab, newline and carriage return are
+# whitespace, handled below), lone surrogates and the non-characters U+FFFE/U+FFFF, which XML
+# (hence XLSX) cannot carry and PostgreSQL text refuses (NUL).
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+LINE_BREAKS = re.compile(r"\r\n?")
+FOLD = re.compile(r"\s*[\t\n\r]\s*")
+FORMULA_STARTS = frozenset("=+-@")  # and their full-width and small forms, see formula_start()
+
 CREDIT_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
@@ -24,6 +32,34 @@ CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28
 def has_cjk(text: str) -> bool:
     """True when text contains a Chinese character."""
     return bool(CJK.search(text))
+
+
+def control_character(text: str) -> str | None:
+    """The first character of text that no stored text may hold (see CONTROL), or None."""
+    found = CONTROL.search(text)
+    return found.group() if found else None
+
+
+def tidy_text(text: str, multiline: bool = False) -> str:
+    """Text as stored: forbidden characters removed; line breaks kept (as \\n) only when multiline.
+
+    Multi-line text (descriptions) keeps newlines and tabs; any other text has every tab and line
+    break, with the spaces around it, folded into one space."""
+    text = CONTROL.sub("", text)
+    return LINE_BREAKS.sub("\n", text) if multiline else FOLD.sub(" ", text)
+
+
+def query_text(text: str) -> str:
+    """A query-string value with every control character (tab and newline too) made a space."""
+    return CONTROL.sub(" ", text).replace("\t", " ").replace("\n", " ").replace("\r", " ")
+
+
+def formula_start(text: str) -> bool:
+    """True when a spreadsheet would read text as a formula: it starts with = + - @ in any width, tab or CR."""
+    if not text:
+        return False
+    first = text[0]
+    return first in "\t\r" or unicodedata.normalize("NFKC", first) in FORMULA_STARTS
 
 
 def name_key(name: str | None) -> str | None:
@@ -115,9 +151,8 @@ def lineage(node: N, parent_of: Callable[[N], N | None]) -> list[N]:
     return nodes[::-1]
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
 def neutralise(text: str) -> str:
-    """Prefix a cell that a spreadsheet would run as a formula with ' (the importer removes it)."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    """Prefix a cell that a spreadsheet would run as a formula (= + - @, full-width ＝ ＋ － ＠ too) with '.
+
+    The importer removes exactly that prefix again (see formula_start)."""
+    return "'" + text if formula_start(text) else text

@@ -48,7 +48,8 @@ class ImportResult:
 
 
 def limits_from(config) -> Limits:
-    return Limits(config["IMPORT_MAX_BYTES"], config["IMPORT_MAX_ROWS"], config["IMPORT_MAX_CELL_CHARS"])
+    return Limits(config["IMPORT_MAX_BYTES"], config["IMPORT_MAX_ROWS"], config["IMPORT_MAX_CELL_CHARS"],
+                  config["IMPORT_MAX_CELLS"])
 
 
 def import_data(

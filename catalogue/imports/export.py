@@ -12,9 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from catalogue.catalog.models import Category, Enterprise
-from catalogue.catalog.rules import lineage, neutralise
+from catalogue.catalog.rules import lineage, neutralise, tidy_text
 from catalogue.extensions import db
-from catalogue.imports.headers import EXPORT_HEADERS, FIELDS
+from catalogue.imports.headers import DESCRIPTION_FIELDS, EXPORT_HEADERS, FIELDS
 
 FORMATS = ("csv", "xlsx", "json")
 
@@ -59,7 +59,8 @@ def export_rows() -> Iterator[dict[str, str]]:
 
 
 def _complete(values: dict) -> dict[str, str]:
-    return {f: values.get(f) or "" for f in FIELDS}
+    """All fields as text, without characters the importer refuses (legacy rows may hold some)."""
+    return {f: tidy_text(values.get(f) or "", multiline=f in DESCRIPTION_FIELDS) for f in FIELDS}
 
 
 def export_bytes(fmt: str) -> bytes:

@@ -77,7 +77,8 @@ def _run(app: Flask, job_id: str) -> None:
             if not outcome.applied:
                 db.session.rollback()
                 upload = Upload(job["checksum"], job["filename"], upload_directory() / job["path"])
-                _update(job, state="done", outcome="errors", preview_id=finished_preview(upload, outcome.result.plan))
+                preview_id = finished_preview(upload, outcome.result.plan, job["organizer_id"])
+                _update(job, state="done", outcome="errors", preview_id=preview_id)
                 return
             _update(job, stage="indexing")
             batch, earlier = outcome.batch, outcome.earlier

@@ -9,7 +9,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from catalogue.catalog.rules import FORMULA_STARTS
+from catalogue.catalog.rules import control_character, formula_start, tidy_text
 from catalogue.imports.headers import DESCRIPTION_FIELDS, match_header
 from catalogue.messages import N_
 
@@ -18,14 +18,12 @@ MAX_TITLE_ROWS = 10
 MAX_COLUMNS = 1_000
 
 # Surrounding whitespace removed from every cell (Unicode spaces, NBSP, ideographic space,
-# zero-width no-break space); the other C0/C1 controls are reported, not stripped.
+# zero-width no-break space); the other C0/C1 controls are reported (catalog/rules.py CONTROL).
 _SPACE = (
     " \t\n\r\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
     "\u2028\u2029\u202f\u205f\u3000\ufeff\u200b"
 )
-_BAD_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 SURROGATE = re.compile("[\ud800-\udfff]")
-_FOLD = re.compile(r"\s*[\t\n\r]\s*")
 EXPECTED_HEADERS = "Enterprise, 企业名称, Booth, 展位号, Exhibit, 展品名称"
 
 
@@ -36,6 +34,7 @@ class Limits:
     max_bytes: int = 20 * MIB
     max_rows: int = 50_000
     max_cell_chars: int = 5_000
+    max_cells: int = 2_000_000  # rows x columns of the sheet, blank cells included
 
 
 DEFAULT_LIMITS = Limits()
@@ -97,6 +96,31 @@ class UnreadableFile(Exception):
 Rows = Iterator[tuple[int, Sequence[str]]]
 T = TypeVar("T")
 
+
+def too_many_cells(limit: int, found: int | None = None) -> UnreadableFile:
+    """The refusal of a file with more than `limit` cells (`found`: the workbook's cells, counted ahead)."""
+    if found is not None:
+        return UnreadableFile(N_(
+            "The workbook's sheets have %(found)s cells (rows × columns, blank cells included); the limit is "
+            "%(limit)s. Delete the unused rows, columns and sheets (not just their contents), or save the list "
+            "as CSV", found=f"{found:,}", limit=f"{limit:,}"))
+    return UnreadableFile(N_(
+        "The sheet has more than %(limit)s cells (rows × columns, blank cells included); the limit is "
+        "%(limit)s. Delete the unused rows, columns and sheets (not just their contents), or save the list "
+        "as CSV", limit=f"{limit:,}"))
+
+
+class CellCounter:
+    """Counts a sheet's cells (rows × columns as read, blank ones included) and refuses past the limit."""
+
+    def __init__(self, limit: int):
+        self.limit, self.total = limit, 0
+
+    def add(self, cells: int) -> None:
+        """Count one row's cells; raise UnreadableFile once the sheet holds more than the limit."""
+        self.total += cells
+        if self.total > self.limit:
+            raise too_many_cells(self.limit)
 
 
 def trim(cells: Sequence[T], number: int) -> Sequence[T]:
@@ -224,19 +248,15 @@ def _is_blank(cells: Sequence[str]) -> bool:
 def _clean(raw: str, field: str, max_chars: int) -> tuple[str, list[str]]:
     """Clean one mapped cell; return the text and the reasons it is unacceptable."""
     value = raw
-    if len(value) > 1 and value[0] == "'" and value[1:].startswith(FORMULA_STARTS):
+    if len(value) > 1 and value[0] == "'" and formula_start(value[1:]):
         value = value[1:]
     value = value.strip(_SPACE)
     reasons: list[str] = []
     if not value.isprintable():
-        bad = _BAD_CHAR.search(value)
+        bad = control_character(value)
         if bad is not None:
-            reasons.append(_bad_char_reason(bad.group()))
-            value = _BAD_CHAR.sub("", value).strip(_SPACE)
-        if field in DESCRIPTION_FIELDS:
-            value = value.replace("\r\n", "\n").replace("\r", "\n")
-        else:
-            value = _FOLD.sub(" ", value)
+            reasons.append(_bad_char_reason(bad))
+        value = tidy_text(value, multiline=field in DESCRIPTION_FIELDS).strip(_SPACE)
     if len(value) > max_chars:
         reasons.append(N_("is %(length)s characters long; the limit is %(limit)s", length=f"{len(value):,}",
                           limit=f"{max_chars:,}"))
@@ -245,7 +265,7 @@ def _clean(raw: str, field: str, max_chars: int) -> tuple[str, list[str]]:
 
 def _bad_char_reason(char: str) -> str:
     """Phrase the first unacceptable character of a cell."""
-    if SURROGATE.match(char):
+    if SURROGATE.match(char) or char in "\ufffe\uffff":
         return N_("contains an invalid character (%(char)s)", char=f"U+{ord(char):04X}")
     return N_("contains a control character (%(char)s)", char=f"U+{ord(char):04X}")
 

@@ -1,6 +1,8 @@
 """Uploaded exhibitor lists: stored by checksum, previewed (in a background thread for long files), error reports.
 
-A preview is a JSON file under instance/uploads/previews/, so any worker can show its progress and result."""
+A preview is a JSON file under instance/uploads/previews/, so any worker can show its progress and result.
+It belongs to the organizer who uploaded the file and records the file's name as uploaded: only that
+organizer (or an admin) sees or confirms it, and a confirm takes the name from the preview."""
 
 from __future__ import annotations
 
@@ -27,6 +29,7 @@ from catalogue.imports.headers import ignored_columns
 from catalogue.imports.plan import Plan, plan_import
 from catalogue.imports.read import read_table
 from catalogue.imports.sheet import UnreadableFile
+from catalogue.locks import file_lock
 from catalogue.messages import N_, to_data
 
 CHECKSUM = re.compile(r"^[0-9a-f]{64}$")
@@ -69,27 +72,51 @@ def store_upload(data: bytes, filename: str) -> Upload:
     return Upload(checksum, filename, path)
 
 
-def find_upload(checksum: str, filename: str) -> Upload | None:
-    """The stored upload with this checksum, or None."""
-    if not CHECKSUM.match(checksum or ""):
+def upload_of(preview: dict) -> Upload | None:
+    """The stored upload a preview was made of, under the name it was uploaded with; None once removed."""
+    path = upload_directory() / preview["path"]
+    if not CHECKSUM.match(preview.get("checksum") or "") or not path.is_file():
         return None
-    for path in sorted(upload_directory().glob(f"{checksum}.*")):
-        if path.is_file():
-            return Upload(checksum, clean_filename(filename), path)
-    return None
+    return Upload(preview["checksum"], preview["filename"], path)
 
 
 # --- previews -----------------------------------------------------------------------------
 
 
-def start_preview(upload: Upload, wait: float) -> str:
-    """Plan the upload against the catalogue in a thread; wait up to `wait` seconds for it. Returns its id."""
+class PreviewBusy(Exception):
+    """The organizer's previous preview is still running (one at a time each); `preview` is its state."""
+
+    def __init__(self, preview: dict):
+        super().__init__(preview["id"])
+        self.preview = preview
+
+
+def running_preview(owner: int) -> dict | None:
+    """The organizer's preview that is still running, or None."""
+    try:
+        held = _owner_marker(owner).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    preview = load_preview(held)  # a preview whose worker died (stale) counts as failed
+    return preview if preview is not None and preview["state"] == "running" else None
+
+
+def start_preview(upload: Upload, owner: int, wait: float) -> str:
+    """Plan the upload against the catalogue in a thread; wait up to `wait` seconds for it. Returns its id.
+
+    One preview per organizer at a time: PreviewBusy while their previous one is still running."""
     preview_id = uuid.uuid4().hex
-    _write(preview_id, {
-        "id": preview_id, "state": "running", "stage": "reading", "done": 0, "total": None,
-        "checksum": upload.checksum, "filename": upload.filename, "path": upload.path.name,
-        "started": utcnow().isoformat(), "updated": utcnow().isoformat(),
-    })
+    marker = _owner_marker(owner)
+    with file_lock(marker.with_suffix(".lock")):  # two uploads at once: one of them starts
+        running = running_preview(owner)
+        if running is not None:
+            raise PreviewBusy(running)
+        _write(preview_id, {
+            "id": preview_id, "state": "running", "stage": "reading", "done": 0, "total": None, "owner": owner,
+            "checksum": upload.checksum, "filename": upload.filename, "path": upload.path.name,
+            "started": utcnow().isoformat(), "updated": utcnow().isoformat(),
+        })
+        _write_atomically(marker, preview_id)
     app = current_app._get_current_object()
     thread = threading.Thread(target=_run, args=(app, preview_id), name=f"preview-{preview_id}", daemon=True)
     _threads[preview_id] = thread
@@ -98,12 +125,13 @@ def start_preview(upload: Upload, wait: float) -> str:
     return preview_id
 
 
-def finished_preview(upload: Upload, plan: Plan) -> str:
+def finished_preview(upload: Upload, plan: Plan, owner: int) -> str:
     """Keep a preview of a plan made elsewhere (a confirm that found errors); returns its id."""
     preview_id = uuid.uuid4().hex
     now = utcnow().isoformat()
     _write(preview_id, {
         "id": preview_id, "state": "done", "stage": "done", "done": len(plan.rows), "total": len(plan.rows),
+        "owner": owner,
         "checksum": upload.checksum, "filename": upload.filename, "path": upload.path.name,
         "started": now, "updated": now, "result": summarise(plan),
     })
@@ -123,6 +151,14 @@ def load_preview(preview_id: str) -> dict | None:
         if age.total_seconds() > STALE_SECONDS:
             stopped = N_("The preview stopped (the server restarted); upload the file again.")
             preview.update(state="failed", error=str(stopped), error_message=to_data(stopped))
+    return preview
+
+
+def preview_for(preview_id: str, organizer_id: int, is_admin: bool) -> dict | None:
+    """The preview if this organizer uploaded it or is an admin; None otherwise (shown as a 404)."""
+    preview = load_preview(preview_id)
+    if preview is None or not (is_admin or preview.get("owner") == organizer_id):
+        return None
     return preview
 
 
@@ -155,6 +191,32 @@ def _run(app: Flask, preview_id: str) -> None:
             _update(state, state="failed", error=str(failed), error_message=to_data(failed))
         finally:
             _threads.pop(preview_id, None)
+            _release(state.get("owner"), preview_id)
+
+
+def _owner_marker(owner: int) -> Path:
+    """The file naming the organizer's current preview."""
+    return upload_directory() / "previews" / f"running-{int(owner)}"
+
+
+def _release(owner: int | None, preview_id: str) -> None:
+    """Let the organizer start another preview once this one has finished."""
+    if owner is None:
+        return
+    marker = _owner_marker(owner)
+    with file_lock(marker.with_suffix(".lock")):
+        try:
+            if marker.read_text(encoding="utf-8").strip() == preview_id:
+                marker.unlink()
+        except FileNotFoundError:
+            pass
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.part")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
 
 
 def summarise(plan: Plan, progress=None) -> dict:

@@ -16,6 +16,7 @@ from openpyxl.worksheet.formula import ArrayFormula
 
 from catalogue.imports.sheet import (
     MIB,
+    CellCounter,
     Limits,
     Rows,
     Sheet,
@@ -25,6 +26,7 @@ from catalogue.imports.sheet import (
     no_header,
     size_text,
     to_text,
+    too_many_cells,
     trim,
     why,
 )
@@ -39,11 +41,16 @@ XLSX_MAX_RATIO = 200
 XLSX_RATIO_MIN_BYTES = 1 * MIB
 _CHUNK = 64 * 1024
 _OOXML_ESCAPE = re.compile("_x([0-9A-Fa-f]{4})_")
+_WORKSHEET = re.compile(r"xl/worksheets/[^/]+\.xml", re.IGNORECASE)
+# a cell element <c …>, <c/>, <c> (not <col>, <cols>, <cfRule>): what openpyxl parses one by one
+_CELL_TAGS = (b"<c ", b"<c>", b"<c/", b"<c\t", b"<c\n", b"<c\r")
 
 
 def read_xlsx(data: bytes, limits: Limits) -> Sheet:
     """Check the archive, then read the first worksheet with openpyxl (read-only, no formulas run)."""
-    _check_zip(data)
+    cells = _check_zip(data)
+    if cells > limits.max_cells:  # before openpyxl, which parses every sheet without a stated size on opening
+        raise too_many_cells(limits.max_cells, cells)
     with warnings.catch_warnings():
         # openpyxl warns about features it drops (extensions, default styles); irrelevant here.
         warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
@@ -56,7 +63,7 @@ def read_xlsx(data: bytes, limits: Limits) -> Sheet:
         try:
             if not workbook.worksheets:
                 raise UnreadableFile(N_("The Excel workbook has no worksheet"))
-            rows = _guarded(_xlsx_rows(workbook.worksheets[0]))
+            rows = _guarded(_xlsx_rows(workbook.worksheets[0], CellCounter(limits.max_cells)))
             header, first = find_header(rows)
             if header is None:
                 raise no_header(first)
@@ -65,8 +72,10 @@ def read_xlsx(data: bytes, limits: Limits) -> Sheet:
             workbook.close()
 
 
-def _check_zip(data: bytes) -> None:
-    """Refuse archives that are not workbooks or that unpack too far (zip bombs, lying sizes)."""
+def _check_zip(data: bytes) -> int:
+    """Refuse archives that are not workbooks or that unpack too far (zip bombs, lying sizes).
+
+    Returns how many cell elements (<c …>) its worksheets hold in all, counted while unpacking."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except Exception as error:  # zipfile raises many types on crafted archives
@@ -85,9 +94,11 @@ def _check_zip(data: bytes) -> None:
                                     size=size_text(declared), limit=size_text(XLSX_MAX_UNCOMPRESSED)))
         for info in infos:
             _check_member(info)
-        total = 0
+        total = cells = 0
         for info in infos:
-            total = _drain(archive, info, total)
+            total, counted = _drain(archive, info, total, _WORKSHEET.fullmatch(info.filename) is not None)
+            cells += counted
+        return cells
 
 
 def _not_workbook_message(names: set[str]) -> Message:
@@ -113,15 +124,22 @@ def _check_member(info: zipfile.ZipInfo) -> None:
             part=repr(info.filename), ratio=f"{ratio:,.0f}", limit=XLSX_MAX_RATIO))
 
 
-def _drain(archive: zipfile.ZipFile, info: zipfile.ZipInfo, total: int) -> int:
-    """Decompress one member in chunks, refusing it past its declared size or the total cap."""
+def _drain(archive: zipfile.ZipFile, info: zipfile.ZipInfo, total: int, worksheet: bool) -> tuple[int, int]:
+    """Decompress one member in chunks, refusing it past its declared size or the total cap.
+
+    Returns the new total and, for a worksheet part, how many cell elements it holds."""
     probe = copy.copy(info)
     # Let zipfile read past the declared size, so a lying size shows up in our count.
     probe.file_size = info.file_size + 2 * _CHUNK
-    produced = 0
+    produced = cells = 0
+    tail = b""
     try:
         with archive.open(probe) as member:
             while chunk := member.read(_CHUNK):
+                if worksheet:  # a cell tag split across two chunks is counted once: tags are 3 bytes
+                    window = tail + chunk
+                    cells += sum(window.count(tag) for tag in _CELL_TAGS)
+                    tail = chunk[-2:]
                 produced += len(chunk)
                 total += len(chunk)
                 if produced > info.file_size:
@@ -136,13 +154,17 @@ def _drain(archive: zipfile.ZipFile, info: zipfile.ZipInfo, total: int) -> int:
     except Exception as error:  # bad CRC, encrypted member, corrupt deflate stream, ...
         raise UnreadableFile(N_("The workbook part %(part)s is damaged (%(why)s)", part=repr(info.filename),
                                 why=why(error))) from error
-    return total
+    return total, cells
 
 
-def _xlsx_rows(worksheet: Any) -> Rows:
-    """Yield (row number, cells as text) of a read-only worksheet, ignoring its stated size."""
+def _xlsx_rows(worksheet: Any, counter: CellCounter) -> Rows:
+    """Yield (row number, cells as text) of a read-only worksheet, ignoring its stated size.
+
+    Rows come padded to their last cell, so a far-right blank cell costs a whole row: the counter
+    refuses the sheet once rows × columns pass the limit, whatever the cell elements count was."""
     worksheet.reset_dimensions()  # a wrong stored size would otherwise drop or invent rows
     for number, cells in enumerate(worksheet.iter_rows(), start=1):
+        counter.add(len(cells))
         values = tuple(_shown_value(cell) for cell in cells)
         yield number, [_ooxml_unescape(_cell_text(value)) for value in trim(values, number)]
 

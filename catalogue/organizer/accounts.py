@@ -10,6 +10,7 @@ from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from catalogue.catalog.models import utcnow
+from catalogue.catalog.rules import control_character
 from catalogue.errors import CatalogueError
 from catalogue.extensions import db
 from catalogue.messages import N_
@@ -63,7 +64,7 @@ def find_organizer(email: str) -> Organizer | None:
 
 def authenticate(email: str, password: str) -> Organizer | None:
     """The active organizer with this email and password, else None (taking the same time either way)."""
-    organizer = find_organizer(email)
+    organizer = None if control_character(email) else find_organizer(email)
     if organizer is None or not organizer.active:
         check_password_hash(_decoy_hash(), password)
         return None
@@ -77,6 +78,9 @@ def authenticate(email: str, password: str) -> Organizer | None:
 def create_organizer(email: str, password: str, role: str = "editor", name: str | None = None) -> Organizer:
     """A new active organizer; refuses a taken email, an unknown role or a short password."""
     email = normalise_email(email)
+    if control_character(email) or control_character(name or ""):
+        raise AccountRefused("The email and name must not contain control characters.",
+                             "电子邮件和姓名不能包含控制字符。")
     if "@" not in email or len(email) > 254 or email.startswith("@") or email.endswith("@"):
         raise AccountRefused(N_("'%(email)s' is not an email address.", email=email))
     if role not in ROLES:

@@ -12,6 +12,7 @@ from catalogue.catalog.deletions import delete_recorded
 from catalogue.catalog.images import InvalidImage, remove_image, store_image
 from catalogue.catalog.models import MAX_ID, Category, Enterprise, Exhibit
 from catalogue.catalog.queries import category_tree
+from catalogue.catalog.rules import query_text
 from catalogue.extensions import db
 from catalogue.i18n import say
 from catalogue.organizer.auth import current_organizer, editor_required
@@ -184,7 +185,7 @@ def export(fmt: str):
 
 
 def _matching(query, model):
-    q = request.args.get("q", "").strip()[:200]
+    q = query_text(request.args.get("q", "")).strip()[:200]
     if q:
         like = f"%{q}%"
         query = query.where(or_(model.name.ilike(like), model.name_zh.ilike(like)))

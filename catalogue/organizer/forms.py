@@ -15,10 +15,21 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import AnyOf, EqualTo, InputRequired, Length, Optional
+from wtforms.validators import AnyOf, EqualTo, InputRequired, Length, Optional, ValidationError
 
+from catalogue.catalog.operations import control_message
+from catalogue.catalog.rules import control_character
+from catalogue.i18n import say
 from catalogue.organizer.accounts import MAX_PASSWORD, MIN_PASSWORD
 from catalogue.organizer.models import ROLES
+
+
+def no_control_characters(_form, field) -> None:
+    """Refuse text holding a character no stored text may hold (the importer's rule, catalog/rules.py)."""
+    bad = control_character(field.data or "")
+    if bad is not None:
+        raise ValidationError(say(control_message(bad)))
+
 
 REQUIRED = _l("Please fill this in.")
 # the role is a <select> written out in the templates; the form only checks the value
@@ -26,13 +37,13 @@ ROLE = [InputRequired(REQUIRED), AnyOf(ROLES, message=_l("Choose admin or editor
 
 
 class LoginForm(FlaskForm):
-    email = StringField(validators=[InputRequired(REQUIRED), Length(max=254)])
+    email = StringField(validators=[InputRequired(REQUIRED), Length(max=254), no_control_characters])
     password = PasswordField(validators=[InputRequired(REQUIRED), Length(max=MAX_PASSWORD)])
 
 
 class OrganizerForm(FlaskForm):
-    email = StringField(validators=[InputRequired(REQUIRED), Length(max=254)])
-    name = StringField(validators=[Length(max=200)])
+    email = StringField(validators=[InputRequired(REQUIRED), Length(max=254), no_control_characters])
+    name = StringField(validators=[Length(max=200), no_control_characters])
     role = StringField(validators=ROLE, default="editor")
     password = PasswordField(validators=[
         InputRequired(REQUIRED),
@@ -109,8 +120,7 @@ class UploadForm(FlaskForm):
 
 
 class ConfirmImportForm(FlaskForm):
-    checksum = HiddenField()
-    filename = HiddenField()
+    preview_id = HiddenField()  # the file, its name and its uploader come from the preview, not the form
 
 
 def form_values(form: FlaskForm) -> dict:

@@ -88,29 +88,42 @@ def undo(batch_id: int):
 @editor_required
 def new():
     form = UploadForm()
+    owner = current_organizer().id
     if form.validate_on_submit() and isinstance(form.file.data, FileStorage):
-        data = form.file.data.read(current_app.config["IMPORT_MAX_BYTES"] + 1)
-        if len(data) > current_app.config["IMPORT_MAX_BYTES"]:
-            return too_large()
-        upload = uploads.store_upload(data, uploads.clean_filename(form.file.data.filename))
-        preview_id = uploads.start_preview(upload, wait=current_app.config.get("IMPORT_PREVIEW_WAIT", 3.0))
+        try:
+            running = uploads.running_preview(owner)
+            if running is not None:  # one preview per organizer at a time: refused before storing
+                raise uploads.PreviewBusy(running)
+            data = form.file.data.read(current_app.config["IMPORT_MAX_BYTES"] + 1)
+            if len(data) > current_app.config["IMPORT_MAX_BYTES"]:
+                return too_large()
+            upload = uploads.store_upload(data, uploads.clean_filename(form.file.data.filename))
+            preview_id = uploads.start_preview(upload, owner, wait=current_app.config.get("IMPORT_PREVIEW_WAIT", 3.0))
+        except uploads.PreviewBusy as busy:
+            return _new_page(form, busy.preview), 409
         return redirect(url_for("imports.preview", preview_id=preview_id))
-    return render_template("imports/new.html", form=form, limit=current_app.config["IMPORT_MAX_BYTES"]), (
-        400 if form.errors else 200
-    )
+    return _new_page(form, uploads.running_preview(owner)), 400 if form.errors else 200
+
+
+def _new_page(form: UploadForm, running: dict | None) -> str:
+    """The upload form; while the organizer's previous file is still being checked, a notice saying so."""
+    busy = _("Your previous file, %(name)s, is still being checked. Wait until its preview is ready, "
+             "then upload the next file.", name=running["filename"]) if running else None
+    return render_template("imports/new.html", form=form, limit=current_app.config["IMPORT_MAX_BYTES"],
+                           busy=busy, running=running)
 
 
 @bp.get("/previews/<preview_id>")
 @editor_required
 def preview(preview_id: str):
-    found = uploads.load_preview(preview_id) or abort(404, _("This preview does not exist (any more)."))
+    found = _own_preview(preview_id) or abort(404, _("This preview does not exist (any more)."))
     if found["state"] != "done":
         return render_template("imports/progress.html", preview=found)
     show = request.args.get("show", "error" if not found["result"]["ok"] else "all")
     show = show if show in SHOW else "all"
     rows = [r for r in found["result"]["rows"] if show == "all" or show in (r["enterprise"], r["exhibit"])]
     page = page_arg()
-    confirm = ConfirmImportForm(formdata=None, checksum=found["checksum"], filename=found["filename"])
+    confirm = ConfirmImportForm(formdata=None, preview_id=found["id"])
     return render_template(
         "imports/preview.html", preview=found, result=found["result"], show=show, total=len(rows),
         rows=rows[(page - 1) * ROWS_PER_PAGE: page * ROWS_PER_PAGE], page=page,
@@ -122,7 +135,7 @@ def preview(preview_id: str):
 @bp.get("/previews/<preview_id>/errors.xlsx")
 @editor_required
 def error_report(preview_id: str):
-    found = uploads.load_preview(preview_id)
+    found = _own_preview(preview_id)
     if not found or found["state"] != "done":
         abort(404, _("This preview does not exist (any more)."))
     name = found["filename"].rsplit(".", 1)[0] + "-errors.xlsx"
@@ -136,10 +149,11 @@ def confirm():
     form = ConfirmImportForm()
     if not form.validate_on_submit():
         abort(400, _("The form expired; upload the file again."))
-    upload = uploads.find_upload(form.checksum.data, form.filename.data)
+    organizer = current_organizer()
+    found = _own_preview(form.preview_id.data) or abort(404, _("This preview does not exist (any more)."))
+    upload = uploads.upload_of(found)  # the name recorded at upload, never one sent with the confirm
     if upload is None:
         abort(404, _("The uploaded file is no longer here; upload it again."))
-    organizer = current_organizer()
     job_id = jobs.start_confirm(upload, Actor(organizer.email, organizer.id),
                                 wait=current_app.config.get("IMPORT_CONFIRM_WAIT", 3.0))
     if jobs.load_job(job_id)["state"] == "running":  # its progress page, at an address that can be reloaded
@@ -155,7 +169,10 @@ def job(job_id: str):
 
 def _job_page(job_id: str):
     """A running import's progress page; a finished one's result, as a message on the page it leads to."""
-    found = jobs.load_job(job_id) or abort(404, _("This import does not exist (any more)."))
+    found = jobs.load_job(job_id)
+    organizer = current_organizer()
+    if found is None or not (organizer.is_admin or found.get("organizer_id") == organizer.id):
+        abort(404, _("This import does not exist (any more)."))  # like previews: its organizer's, or an admin's
     if found["state"] == "running":
         return render_template("imports/job.html", job=found)
     if found["state"] == "failed":
@@ -173,6 +190,12 @@ def _job_page(job_id: str):
         return redirect(url_for("imports.history"))
     flash(_("Imported %(file)s as import #%(id)s.", file=found["filename"], id=found["batch_id"]))
     return redirect(url_for("imports.batch", batch_id=found["batch_id"]))
+
+
+def _own_preview(preview_id: str) -> dict | None:
+    """The preview if the signed-in organizer uploaded it (admins see every one); None otherwise."""
+    organizer = current_organizer()
+    return uploads.preview_for(preview_id, organizer.id, organizer.is_admin)
 
 
 def _attachment(name: str) -> str:

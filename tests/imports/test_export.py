@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 
 import pytest
@@ -73,7 +75,43 @@ def test_export_refuses_an_unknown_extension(runner, tmp_path):
     assert ".csv, .xlsx or .json" in result.output
 
 
+# Excel (with a Chinese or Japanese input method) takes a full-width ＝ ＋ － ＠ as the ASCII one
+WIDE = row(
+    enterprise="＝HYPERLINK(\"http://evil.example\",\"click\")", enterprise_zh="＠宽体企业",
+    credit_code="", hall="N1", booth="N1-A01", code="W-1", exhibit="＋cmd|' /C calc'!A0",
+    exhibit_zh="－5度低温电池", exhibit_description="﹦small form", tags="＝sum, ﹣tag",
+)
+
+
+def test_full_width_formula_starts_are_neutralised_in_csv_and_xlsx(runner, tmp_path, write_file):
+    assert runner.invoke(args=["import", str(write_file("wide.csv", csv_bytes([WIDE])))]).exit_code == 0
+    runner.invoke(args=["export", str(tmp_path / "out.csv")])
+    runner.invoke(args=["export", str(tmp_path / "out.xlsx")])
+    exported = list(csv.reader(io.StringIO((tmp_path / "out.csv").read_bytes().decode("utf-8-sig"))))[1]
+    sheet = [cell.value for cell in load_workbook(tmp_path / "out.xlsx").worksheets[0][2]]
+    for values in (exported, sheet):
+        for text in ("＝HYPERLINK", "＠宽体企业", "＋cmd", "－5度低温电池", "﹦small form", "＝sum, ﹣tag"):
+            assert any(v == "'" + text or (v or "").startswith("'" + text) for v in values), (text, values)
+        assert not any(v and v[0] in "＝＋－＠﹦﹢﹣﹫=+-@" for v in values), values
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_reimporting_a_full_width_export_changes_nothing(runner, tmp_path, write_file, fmt):
+    assert runner.invoke(args=["import", str(write_file("wide.csv", csv_bytes([WIDE])))]).exit_code == 0
+    before = full_state()
+    assert before[0][2] == "－5度低温电池"
+    path = tmp_path / f"catalogue.{fmt}"
+    assert runner.invoke(args=["export", str(path)]).exit_code == 0
+    result = runner.invoke(args=["import", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "Exhibits: 0 to create, 0 to update, 1 unchanged" in result.output
+    assert full_state() == before
+
+
 def test_neutralise_prefixes_only_formula_starts():
+    for start in "=+-@＝＋－＠﹦﹢﹣﹫":
+        assert neutralise(f"{start}1") == f"'{start}1"
+    assert neutralise("a＝b") == "a＝b" and neutralise("（1）") == "（1）" and neutralise("＃1") == "＃1"
     assert neutralise("=1+1") == "'=1+1"
     assert neutralise("\r\nx") == "'\r\nx"
     assert neutralise("a=b") == "a=b"

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from catalogue.catalog.models import Exhibit
 from catalogue.extensions import db
-from catalogue.imports import jobs
+from catalogue.imports import jobs, uploads
 from catalogue.imports.history import ImportBatch
 from catalogue.locks import IMPORT_LOCK, transaction_lock
 from tests.conftest import csrf_token
@@ -90,15 +90,15 @@ def test_a_job_that_died_after_its_commit_is_reported_as_imported(editor_client,
 
 
 def test_a_job_that_died_before_its_commit_says_nothing_was_imported(editor_client, app):
-    _, page = preview_of(editor_client, upload(editor_client, xlsx_bytes([CHIP])))
-    fields = dict(re.findall(r'<input[^>]*name="(checksum|filename)"[^>]*value="([^"]*)"', page))
+    preview_id, _ = preview_of(editor_client, upload(editor_client, xlsx_bytes([CHIP])))
+    fields = uploads.load_preview(preview_id)
     job_id = "0" * 32
     path = Path(app.instance_path) / "uploads" / "jobs" / f"{job_id}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps({
         "id": job_id, "state": "running", "stage": "importing", "done": 0, "total": 1,
         "checksum": fields["checksum"], "filename": fields["filename"], "path": f"{fields['checksum']}.xlsx",
-        "actor": "editor@example.org", "organizer_id": None,
+        "actor": "editor@example.org", "organizer_id": editor_client.organizer.id,
         "started": "2000-01-01T00:00:00+00:00", "updated": "2000-01-01T00:00:00+00:00",
     }), encoding="utf-8")
     result = editor_client.get(f"/organizer/imports/jobs/{job_id}")

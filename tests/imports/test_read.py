@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 from pathlib import Path
 
@@ -97,6 +98,52 @@ def test_gb18030_only_characters(rare: str) -> None:
     sheet = read_table(encoded(f"企业名称,展位号\n{name},A1\n", "gb18030"), "list.csv")
     assert sheet.encoding == "gb18030"
     assert sheet.rows[0].values["enterprise_name_zh"] == name
+
+
+# A UTF-8 file with one cell pasted from a GBK file: it used to be read as GB18030, garbling every other
+# Chinese cell without a word. It is refused, naming where the bytes are.
+MIXED_ROWS = ["Acme,重庆岚芯通信芯片科技有限公司,N1-A01,边缘AI推理芯片", "Beta,重庆鸿峰先进封装有限公司,N2-B03,可穿戴设备系统级封装模组"]
+
+
+def mixed_file(gbk_cells: list[tuple[int, str]], bom: bool = False) -> bytes:
+    """UTF-8 rows (header in English) with some cells (row index, text) in GBK, as CRLF CSV."""
+    lines = [b"Enterprise,Enterprise Name (Chinese),Booth,Exhibit Name (Chinese)"]
+    for n in range(6):
+        name, zh, booth, exhibit = MIXED_ROWS[n % 2].split(",")
+        cells = [name.encode(), zh.encode(), f"{booth}{n}".encode(), exhibit.encode()]
+        for row_index, text in gbk_cells:
+            if row_index == n:
+                cells[1] = text.encode("gbk")
+        lines.append(b",".join(cells))
+    return (codecs.BOM_UTF8 if bom else b"") + b"\r\n".join(lines) + b"\r\n"
+
+
+@pytest.mark.parametrize("bom", [False, True])
+def test_a_gbk_cell_in_a_utf8_file_is_refused_naming_its_row_and_column(bom: bool) -> None:
+    data = mixed_file([(2, "北京雷达科技")], bom)
+    assert data.decode("gb18030")  # the old reading: "valid" GB18030, every other Chinese cell garbled
+    message = refused(data)
+    assert message.startswith("The file is UTF-8 text except for bytes that are not UTF-8")
+    assert "in row 4, column B (Enterprise Name (Chinese)) (bytes B1 B1 BE A9 C0 D7 B4 EF BF C6 BC BC)" in message
+    assert "save the whole file as UTF-8 CSV again" in message
+
+
+def test_several_foreign_cells_are_listed_up_to_five() -> None:
+    message = refused(mixed_file([(n, "北京") for n in range(6)]))
+    for row in range(2, 7):
+        assert f"row {row}, column B (Enterprise Name (Chinese)) (bytes B1 B1 BE A9)" in message
+    assert "row 7," not in message and "and 1 more cell(s)" in message
+
+
+def test_gbk_files_are_still_read_whole_and_row_by_row() -> None:
+    """Every row of the demo catalogue, and the whole of it, saved as GB18030 reads as GB18030."""
+    demo = (Path(__file__).parents[2] / "catalogue" / "demo" / "pavilion.csv").read_text(encoding="utf-8")
+    whole = read_table(demo.encode("gb18030"), "pavilion.csv")
+    assert whole.encoding == "gb18030"
+    assert values(whole) == values(read_table(demo.encode("utf-8"), "pavilion.csv"))
+    header, *lines = demo.splitlines()
+    for line in lines:
+        assert read_table(f"{header}\n{line}\n".encode("gb18030"), "one.csv").encoding == "gb18030", line
 
 
 @pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be"])

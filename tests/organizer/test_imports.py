@@ -13,9 +13,9 @@ from sqlalchemy import select
 
 from catalogue.catalog.models import Category, Enterprise, Exhibit
 from catalogue.extensions import db
-from catalogue.imports import uploads
+from catalogue.imports import jobs, uploads
 from catalogue.imports.history import ImportBatch
-from tests.conftest import count, csrf_token
+from tests.conftest import count, csrf_token, log_in
 from tests.imports.conftest import CODE_A, HEADERS, row, xlsx_bytes
 
 CHIP = row(
@@ -51,8 +51,8 @@ def preview_of(client, response) -> tuple[str, str]:
 
 def confirm(client, page: str):
     """Post the preview's Confirm form as the browser would."""
-    fields = dict(re.findall(r'<input[^>]*name="(csrf_token|checksum|filename)"[^>]*value="([^"]*)"', page))
-    assert set(fields) == {"csrf_token", "checksum", "filename"}, page
+    fields = dict(re.findall(r'<input[^>]*name="(csrf_token|preview_id)"[^>]*value="([^"]*)"', page))
+    assert set(fields) == {"csrf_token", "preview_id"}, page
     return client.post("/organizer/imports/confirm", data=fields)
 
 
@@ -119,8 +119,7 @@ def test_a_bad_file_shows_the_reasons_offers_an_error_report_and_commits_nothing
                            "the last character should be 3, not 4")
     assert rows[3][-1].startswith("Row 4, column F (Website): 'ftp://files.example.cn' must be an http")
 
-    fields = {"csrf_token": csrf_token(editor_client, "/organizer/imports/new"),
-              "checksum": hashlib.sha256(data).hexdigest(), "filename": "bad list.xlsx"}
+    fields = {"csrf_token": csrf_token(editor_client, "/organizer/imports/new"), "preview_id": preview_id}
     refused = editor_client.post("/organizer/imports/confirm", data=fields)
     assert refused.status_code == 302
     again = editor_client.get(refused.headers["Location"]).get_data(as_text=True)
@@ -193,6 +192,101 @@ def test_a_long_preview_runs_in_the_background_with_a_refreshing_progress_page(e
 def test_unknown_previews_and_uploads_are_404(editor_client):
     assert editor_client.get("/organizer/imports/previews/" + "0" * 32).status_code == 404
     assert editor_client.get("/organizer/imports/previews/nonsense").status_code == 404
-    fields = {"csrf_token": csrf_token(editor_client, "/organizer/imports/new"), "checksum": "../" * 5,
-              "filename": "x.csv"}
-    assert editor_client.post("/organizer/imports/confirm", data=fields).status_code == 404
+    for preview_id in ("../" * 5, "0" * 32, ""):
+        fields = {"csrf_token": csrf_token(editor_client, "/organizer/imports/new"), "preview_id": preview_id}
+        assert editor_client.post("/organizer/imports/confirm", data=fields).status_code == 404
+
+
+# --- owners: a preview belongs to its uploader ------------------------------------------------
+
+
+def test_another_editor_can_neither_see_nor_confirm_a_preview(app, editor_client, make_organizer):
+    preview_id, page = preview_of(editor_client, upload(editor_client, xlsx_bytes([CHIP])))
+    other = app.test_client()
+    make_organizer(email="other@example.org", role="editor")
+    assert log_in(other, "other@example.org").status_code == 302
+    assert other.get(f"/organizer/imports/previews/{preview_id}").status_code == 404
+    assert other.get(f"/organizer/imports/previews/{preview_id}/errors.xlsx").status_code == 404
+    fields = {"csrf_token": csrf_token(other, "/organizer/imports/new"), "preview_id": preview_id}
+    assert other.post("/organizer/imports/confirm", data=fields).status_code == 404
+    assert count(ImportBatch) == count(Enterprise) == 0
+    assert confirm(editor_client, page).status_code == 302  # its uploader still can
+    assert count(ImportBatch) == 1
+
+
+def test_another_editor_cannot_follow_an_import_job(app, editor_client, make_organizer):
+    app.config["IMPORT_CONFIRM_WAIT"] = 0
+    _, page = preview_of(editor_client, upload(editor_client, xlsx_bytes([CHIP])))
+    location = confirm(editor_client, page).headers["Location"]
+    job_id = re.search(r"/organizer/imports/jobs/([0-9a-f]{32})", location).group(1)
+    jobs.wait_for_job(job_id, 60)
+    other = app.test_client()
+    make_organizer(email="other@example.org", role="editor")
+    assert log_in(other, "other@example.org").status_code == 302
+    assert other.get(f"/organizer/imports/jobs/{job_id}").status_code == 404
+    assert editor_client.get(f"/organizer/imports/jobs/{job_id}").status_code == 302  # to its batch
+
+
+def test_an_admin_sees_and_confirms_any_preview(app, editor_client, make_organizer):
+    preview_id, _ = preview_of(editor_client, upload(editor_client, xlsx_bytes([CHIP]), "展商名单.xlsx"))
+    admin = app.test_client()
+    make_organizer(email="boss@example.org", role="admin")
+    assert log_in(admin, "boss@example.org").status_code == 302
+    page = admin.get(f"/organizer/imports/previews/{preview_id}")
+    assert page.status_code == 200 and "展商名单.xlsx" in page.get_data(as_text=True)
+    assert confirm(admin, page.get_data(as_text=True)).status_code == 302
+    batch = db.session.scalar(select(ImportBatch))
+    assert (batch.filename, batch.actor) == ("展商名单.xlsx", "boss@example.org")
+
+
+def test_the_history_records_the_uploaded_name_not_one_sent_with_the_confirm(editor_client):
+    data = xlsx_bytes([CHIP])
+    preview_id, _ = preview_of(editor_client, upload(editor_client, data, "exhibitors 2026.xlsx"))
+    fields = {"csrf_token": csrf_token(editor_client, "/organizer/imports/new"), "preview_id": preview_id,
+              "checksum": hashlib.sha256(data).hexdigest(), "filename": "<b>forged</b>.xlsx"}
+    response = editor_client.post("/organizer/imports/confirm", data=fields)
+    assert response.status_code == 302
+    batch = db.session.scalar(select(ImportBatch))
+    assert batch.filename == "exhibitors 2026.xlsx"
+    assert "forged" not in editor_client.get("/organizer/imports/").get_data(as_text=True)
+
+
+# --- one preview per organizer at a time ------------------------------------------------------
+
+
+def test_a_second_upload_while_the_first_is_checked_is_refused_clearly(app, editor_client, make_organizer,
+                                                                         monkeypatch):
+    app.config["IMPORT_PREVIEW_WAIT"] = 0
+    release = threading.Event()
+    real_plan = uploads.plan_import
+
+    def slow_plan(sheet, snapshot):
+        assert release.wait(30)
+        return real_plan(sheet, snapshot)
+
+    monkeypatch.setattr(uploads, "plan_import", slow_plan)
+    first = upload(editor_client, xlsx_bytes([CHIP]), "第一批.xlsx")
+    first_id = first.headers["Location"].rsplit("/", 1)[1]
+    second_data = xlsx_bytes([RADAR])
+    refused = upload(editor_client, second_data, "second.xlsx")
+    assert refused.status_code == 409
+    html = refused.get_data(as_text=True)
+    assert "Your previous file, 第一批.xlsx, is still being checked. Wait until its preview is ready" in html
+    assert f'href="/organizer/imports/previews/{first_id}"' in html
+    stored = Path(app.instance_path) / "uploads" / f"{hashlib.sha256(second_data).hexdigest()}.xlsx"
+    assert not stored.exists()  # refused before it was stored
+    zh = editor_client.get("/organizer/imports/new?lang=zh").get_data(as_text=True)
+    assert "您的上一个文件（第一批.xlsx）仍在检查中。请等它的预览完成后再上传下一个文件。" in zh
+
+    other = app.test_client()  # the limit is per organizer: someone else may upload meanwhile
+    make_organizer(email="other@example.org", role="editor")
+    assert log_in(other, "other@example.org").status_code == 302
+    others = upload(other, xlsx_bytes([BAD_CODE]), "other.xlsx")
+    assert others.status_code == 302
+
+    release.set()
+    uploads.wait_for_preview(first_id, 30)
+    uploads.wait_for_preview(others.headers["Location"].rsplit("/", 1)[1], 30)
+    assert "still being checked" not in editor_client.get("/organizer/imports/new").get_data(as_text=True)
+    _, page = preview_of(editor_client, upload(editor_client, second_data, "second.xlsx"))
+    assert "4D毫米波雷达" in page

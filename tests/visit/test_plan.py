@@ -154,6 +154,14 @@ def test_the_csv_has_a_bom_one_row_per_exhibit_and_no_formulas(client, planned):
     assert "展馆" in client.get("/plan.csv?lang=zh").data.decode("utf-8-sig").splitlines()[0]
 
 
+def test_the_csv_neutralises_full_width_formula_starts(client, make_enterprise, make_exhibit):
+    wide = make_enterprise(name="＠Wide Co.", name_zh="＝宽体公司", hall="N1", booth="－A01")
+    exhibit = make_exhibit(enterprise=wide, name="＋cmd|' /C calc'!A0", name_zh="﹦展品")
+    client.set_cookie("plan", f"x{exhibit.id}")
+    rows = list(csv.reader(io.StringIO(client.get("/plan.csv?lang=en").data.decode("utf-8-sig"))))
+    assert rows[1][1:6] == ["'－A01", "'＠Wide Co.", "'＝宽体公司", "'＋cmd|' /C calc'!A0", "'﹦展品"]
+
+
 def test_cards_offer_the_plan_button_with_the_csrf_field(client, make_exhibit):
     make_exhibit(name="Lidar")
     html = client.get("/exhibits?lang=en").get_data(as_text=True)
