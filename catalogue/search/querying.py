@@ -223,6 +223,8 @@ class DocSets:
 def leaves(query: Query, boost: float = 1.0) -> list[Query]:
     """The terms and phrases of a query, boosts multiplied down: as one flat Or they score a
     document like the nested query does, and Whoosh scores a flat Or far faster."""
+    if type(query) is Term:  # a new Term: with_boost deep-copies
+        return [Term(query.fieldname, query.text, boost=query.boost * boost)]
     if isinstance(query, (Term, Phrase)):
         return [query.with_boost(query.boost * boost)]
     if isinstance(query, AndMaybe):
