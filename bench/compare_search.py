@@ -110,10 +110,13 @@ def compare(specs: list[str], count: int, seed: int, rounds: int) -> None:
     first = labels[0]
     for label in labels:
         values = times[label]
-        same = sum(a == b for a, b in zip(totals[label], totals[first], strict=True))
+        pairs = list(zip(totals[label], totals[first], strict=True))
+        same = sum(a == b for a, b in pairs)
+        lost = sum(1 for a, b in pairs if b and not a)
         print(f"{label:10} p50 {percentile(values, 50):6.2f} ms  p95 {percentile(values, 95):6.2f} ms  "
               f"p99 {percentile(values, 99):6.2f} ms  mean {sum(values) / len(values):6.2f} ms  "
-              f"with results {sum(1 for t in totals[label] if t)}  same total as {first}: {same}")
+              f"with results {sum(1 for t in totals[label] if t)}  same total as {first}: {same}, "
+              f"none where {first} has some: {lost}")
 
 
 def main() -> None:
