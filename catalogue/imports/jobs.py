@@ -5,7 +5,6 @@ instance/uploads/jobs/, so that any worker can show its progress and its result.
 from __future__ import annotations
 
 import json
-import os
 import re
 import threading
 import uuid
@@ -20,7 +19,7 @@ from catalogue.extensions import db
 from catalogue.imports.history import ImportBatch
 from catalogue.imports.service import Actor, run_import
 from catalogue.imports.sheet import UnreadableFile
-from catalogue.imports.uploads import Upload, finished_preview, upload_directory
+from catalogue.imports.uploads import Upload, finished_preview, upload_directory, write_state
 from catalogue.messages import N_, to_data
 
 JOB_ID = re.compile(r"^[0-9a-f]{32}$")
@@ -121,9 +120,4 @@ def _path(job_id: str) -> Path:
 
 
 def _write(job_id: str, state: dict) -> None:
-    """Write the state aside and rename it into place, so a reader never sees half a file."""
-    path = _path(job_id)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{job_id}.{threading.get_ident()}.part")
-    temporary.write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
-    os.replace(temporary, path)
+    write_state(_path(job_id), state)

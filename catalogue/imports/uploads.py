@@ -253,9 +253,13 @@ def _preview_path(preview_id: str) -> Path:
 
 
 def _write(preview_id: str, state: dict) -> None:
-    path = _preview_path(preview_id)
+    write_state(_preview_path(preview_id), state)
+
+
+def write_state(path: Path, state: dict) -> None:
+    """Write a background task's JSON state aside and rename it into place: a reader never sees half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{preview_id}.{threading.get_ident()}.part")
+    temporary = path.with_name(f".{path.stem}.{threading.get_ident()}.part")
     temporary.write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
     os.replace(temporary, path)
 

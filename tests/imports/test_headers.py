@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import openpyxl
 import pytest
 
 from catalogue.imports.headers import (
@@ -14,41 +11,6 @@ from catalogue.imports.headers import (
     match_header,
     normalise_header,
 )
-from catalogue.imports.read import Limits, Sheet, UnreadableFile, read_table
-
-MIB = 1024 * 1024
-COMPANY_ZH = "重庆芯联微电子有限公司"
-
-
-def encoded(text: str, encoding: str = "utf-8") -> bytes:
-    """Encode CSV text written with \\n line ends as CRLF, like a spreadsheet would save it."""
-    return text.replace("\n", "\r\n").encode(encoding)
-
-
-def refused(data: bytes, filename: str = "list.csv", limits: Limits | None = None) -> str:
-    """Read a file that must be refused; return the message."""
-    with pytest.raises(UnreadableFile) as caught:
-        read_table(data, filename, limits or Limits())
-    return str(caught.value)
-
-
-def save_xlsx(path: Path, rows: list[list[object]], second_sheet: list[list[object]] | None = None) -> bytes:
-    """Write a workbook with openpyxl and return its bytes."""
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    for row in rows:
-        sheet.append(row)
-    if second_sheet is not None:
-        other = workbook.create_sheet("Other")
-        for row in second_sheet:
-            other.append(row)
-    workbook.save(path)
-    return path.read_bytes()
-
-
-def values(sheet: Sheet) -> list[dict[str, str]]:
-    return [row.values for row in sheet.rows]
-
 
 # --- headers ----------------------------------------------------------------------------
 
