@@ -42,7 +42,7 @@ def console_pages(client, lang: str) -> dict[str, str]:
                 "/organizer/enterprises/1", "/organizer/enterprises/new", "/organizer/exhibits",
                 f"/organizer/exhibits/{exhibit}", f"/organizer/exhibits/{exhibit}/delete", "/organizer/exhibits/new",
                 "/organizer/categories", f"/organizer/categories/{category}", "/organizer/organizers",
-                "/organizer/deletions/"):
+                "/organizer/deletions/", "/organizer/password", "/organizer/synonyms"):
         response = client.get(url)
         assert response.status_code == 200, url
         pages[url] = response.get_data(as_text=True)
