@@ -81,7 +81,7 @@ def load_config(app: Flask, test_config: dict | None) -> None:
     app.config["SECRET_KEY"] = app.config["CATALOGUE_SECRET_KEY"]
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
     app.config["MAX_CONTENT_LENGTH"] = app.config["IMPORT_MAX_BYTES"] + 1024 * 1024
-    app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config)
+    app.config["CATALOGUE_HOSTS"] = trusted_hosts(app.config)  # checked by security.TrustedHosts
     _organizer_session_config(app)
     app.json.ensure_ascii = False
     app.json.sort_keys = False

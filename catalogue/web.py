@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from flask import Flask, current_app, g, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
-from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
+from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.routing import IntegerConverter
 
 from catalogue.catalog.models import MAX_ID
@@ -140,8 +140,6 @@ def _register_error_pages(app: Flask) -> None:
         if wants_json():
             headers = {k: v for k, v in error.get_headers() if k.lower() == "allow"}
             return envelope(code, error.description or error.name, error.code or 500, headers)
-        if isinstance(error, SecurityError):  # an untrusted Host: no URLs can be built, so no page
-            return "400 Bad Request: this host name is not served here.\n", 400, {"Content-Type": "text/plain"}
         return (
             render_template("errors/error.html", status=error.code, message=error.description),
             error.code,
