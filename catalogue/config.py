@@ -13,7 +13,8 @@ from flask import Flask
 
 BOOLEAN_KEYS = {"CATALOGUE_DEMO", "CATALOGUE_SECURE_COOKIES"}
 INT_KEYS = {"IMPORT_MAX_BYTES", "IMPORT_MAX_ROWS", "IMPORT_MAX_CELL_CHARS", "IMPORT_MAX_CELLS", "PER_PAGE",
-            "MAX_PER_PAGE", "CATALOGUE_PROXY_HOPS", "CATALOGUE_SEARCH_LOG_DAYS"}
+            "MAX_PER_PAGE", "CATALOGUE_PROXY_HOPS", "CATALOGUE_SEARCH_LOG_DAYS",
+            "CATALOGUE_SEARCH_CACHE"}
 LOCAL_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
 
 DEFAULTS: dict[str, object] = {
@@ -39,7 +40,9 @@ DEFAULTS: dict[str, object] = {
     # rows x columns of one sheet, blank cells included: 50,000 rows of 40 columns (the 15 import
     # fields with room for extra ones); parsing costs about 4-13 microseconds a cell
     "IMPORT_MAX_CELLS": 2_000_000,
-    "CATALOGUE_SEARCH_LOG_DAYS": 30,  # raw search-log rows kept; older ones become per-day totals
+    "CATALOGUE_SEARCH_LOG_DAYS": 30,
+    # search responses each worker keeps for repeated searches, until the index next changes (0: none)
+    "CATALOGUE_SEARCH_CACHE": 1000,  # raw search-log rows kept; older ones become per-day totals
     "PER_PAGE": 20,
     "MAX_PER_PAGE": 100,
 }

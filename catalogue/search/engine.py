@@ -30,6 +30,7 @@ import re
 import shutil
 import threading
 import weakref
+from collections import OrderedDict
 from collections.abc import Iterable
 
 from whoosh import index as whoosh_index
@@ -49,6 +50,7 @@ from .analysis import (
 )
 from .querying import run_search, run_suggest
 from .request import (
+    MAX_PER_PAGE,
     Hit,
     InvalidQuery,
     SearchRequest,
@@ -98,10 +100,19 @@ def _close_held(held: list) -> None:
 
 
 class SearchIndex:
-    """The catalogue's search index under one directory; see the module docstring."""
+    """The catalogue's search index under one directory; see the module docstring.
 
-    def __init__(self, root: str):
+    results: how many search responses this object keeps (0: none), keyed by the index generation
+    they were computed on and the whole request. Every change to the index (a commit here or in
+    another process, a swapped generation) makes the next search reopen the searcher, which drops
+    them all; a response depends on nothing but the index and the request (the search log is
+    written by the caller for every search, cached or not)."""
+
+    def __init__(self, root: str, results: int = 0):
         self.root = os.path.abspath(root)
+        self._results_size = max(0, int(results))
+        self._results: OrderedDict = OrderedDict()
+        self.result_hits = 0  # searches answered from the result cache (for tests and benchmarks)
         self._lock = threading.Lock()
         self._target: str | None = None
         # the open searcher lives in a list that a finalizer closes when this index is dropped
@@ -291,6 +302,7 @@ class SearchIndex:
             with contextlib.suppress(Exception):
                 self._searcher.close()
         self._searcher, self._target, self._cache = None, None, {}
+        self._results = OrderedDict()
 
     def close(self) -> None:
         with self._lock:
@@ -311,13 +323,28 @@ class SearchIndex:
                     if f.get("type") != "marker"}
 
     def search(self, request: SearchRequest) -> SearchResponse:
-        """Ranked, filtered, faceted and paginated results for the visitor's text."""
+        """Ranked, filtered, faceted and paginated results for the visitor's text (treat them as
+        read-only: the same response may be given again from the result cache)."""
         text = validate(request)
         with self._lock:
             searcher = self._reader_searcher()
             if searcher is None or not text:
                 return empty_response(text)
-            return run_search(searcher, self._cache, request, text)
+            if not self._results_size:
+                return run_search(searcher, self._cache, request, text)
+            key = (self._target, searcher.reader().generation(), text, request.type, request.category,
+                   request.hall, max(1, int(request.page)), min(max(1, int(request.per_page)), MAX_PER_PAGE),
+                   request.lang)
+            response = self._results.get(key)
+            if response is not None:
+                self._results.move_to_end(key)
+                self.result_hits += 1
+                return response
+            response = run_search(searcher, self._cache, request, text)
+            self._results[key] = response
+            while len(self._results) > self._results_size:
+                self._results.popitem(last=False)
+            return response
 
     def suggest(self, prefix: str, limit: int = 10) -> list[Suggestion]:
         """Names (either language, or their pinyin) completing prefix, best first."""

@@ -59,7 +59,7 @@ class SearchService:
     def __init__(self, app: Flask):
         self.app = app
         self.root = Path(app.config["CATALOGUE_INDEX_DIR"])
-        self.index = SearchIndex(str(self.root))
+        self.index = SearchIndex(str(self.root), results=app.config.get("CATALOGUE_SEARCH_CACHE", 0))
         self._checked_at = 0.0
         self.log = SearchLog(app)
 
