@@ -4,9 +4,10 @@ facets and name completion."""
 from __future__ import annotations
 
 import re
-from collections import Counter, OrderedDict
+from collections import Counter
 from dataclasses import dataclass
 
+import numpy as np
 from whoosh.analysis import STOP_WORDS
 from whoosh.query import And, AndMaybe, Or, Phrase, Query, Term
 
@@ -44,7 +45,6 @@ FUZZY_BOOSTS = {"name": 2.0, "name_zh": 2.0, "tags": 1.2, "enterprise_name": 1.0
                 "category_names": 0.6, "description": 0.4}
 _PINYIN = re.compile(r"[a-z]+")
 MAX_UNITS = 20
-MAX_SET_DOCUMENTS = 1_000_000  # document numbers kept in DocSets' sets, all terms together
 
 
 @dataclass
@@ -153,68 +153,66 @@ def required_queries(found: list[Unit]) -> list[Query]:
 
 
 class DocSets:
-    """Sets of document numbers per term and per query, for the open reader (cached until it is
-    reopened). Set algebra is much faster than Whoosh's matchers for knowing *which* documents
-    match; ranking.rank then only scores those."""
+    """Documents as boolean arrays over the open reader's document numbers, made from the cached
+    postings (ranking.postings). Array algebra in C is much faster than Whoosh's matchers, or
+    Python sets, for knowing *which* documents match; ranking.rank then only scores those."""
 
     def __init__(self, searcher, cache: dict):
         self.searcher, self.reader, self.cache = searcher, searcher.reader(), cache
+        self.size = self.reader.doc_count_all()
 
-    def term(self, fieldname: str, value: str) -> set[int]:
-        """The documents with the term (the most recently used sets are kept, MAX_SET_DOCUMENTS
-        documents in all, about 60 bytes each; the rest is rebuilt from the cached postings)."""
-        value = clean(value)
-        store: OrderedDict = self.cache.setdefault("termsets", OrderedDict())
-        key = (fieldname, value)
-        found = store.get(key)
-        if found is not None:
-            store.move_to_end(key)
-            return found
-        found = set(ranking.postings(self.searcher, self.cache, fieldname, value)[0])
-        size = self.cache.get("termsets_size", 0) + len(found)
-        while store and size > MAX_SET_DOCUMENTS:
-            size -= len(store.popitem(last=False)[1])
-        store[key], self.cache["termsets_size"] = found, size
-        return found
+    def none(self) -> np.ndarray:
+        return np.zeros(self.size, dtype=bool)
 
-    def ids(self, fieldname: str, value: str):
-        """The documents with the term, as the array of the cached postings."""
+    def ids(self, fieldname: str, value: str) -> np.ndarray:
+        """The documents with the term: its cached postings' sorted document numbers."""
         return ranking.postings(self.searcher, self.cache, fieldname, clean(value))[0]
 
-    def of(self, query: Query) -> set[int]:
+    def term(self, fieldname: str, value: str) -> np.ndarray:
+        docs = self.none()
+        docs[self.ids(fieldname, value)] = True
+        return docs
+
+    def has(self, docnum: int, fieldname: str, value: str) -> bool:
+        ids = self.ids(fieldname, value)
+        i = int(ids.searchsorted(docnum))
+        return i < len(ids) and int(ids[i]) == docnum
+
+    def of(self, query: Query) -> np.ndarray:
         if isinstance(query, Term):
             return self.term(query.fieldname, query.text)
-        if isinstance(query, Or):  # a term's sorted document numbers do as well as its set here
-            return set().union(*(self.ids(q.fieldname, q.text) if isinstance(q, Term) else self.of(q)
-                                 for q in query.subqueries))
+        if isinstance(query, Or):
+            docs = self.none()
+            for sub in query.subqueries:
+                if isinstance(sub, Term):
+                    docs[self.ids(sub.fieldname, sub.text)] = True
+                else:
+                    docs |= self.of(sub)
+            return docs
         if isinstance(query, And):
-            docs = set(self.of(query.subqueries[0]))
+            docs = self.of(query.subqueries[0])
             for sub in query.subqueries[1:]:
-                docs &= self.of(sub) if docs else set()
+                if not docs.any():
+                    break
+                docs &= self.of(sub)
             return docs
         if isinstance(query, AndMaybe):
-            return set(self.of(query.a))
-        return set(self.searcher.docs_for_query(query))  # phrases
+            return self.of(query.a)
+        docs = self.none()  # phrases
+        docs[list(self.searcher.docs_for_query(query))] = True
+        return docs
 
-    def type_counts(self, docs: set[int]) -> list[tuple[str, int]]:
-        """[(type, how many of docs have it)] for TYPES. The most common type is counted as what
-        the others and the untyped documents (the marker) leave: a set intersection less."""
-        typed = {t: self.term("type", t) for t in TYPES}
-        if "untyped" not in self.cache:
-            self.cache["untyped"] = set(range(self.reader.doc_count_all())).difference(*typed.values())
-        common = max(TYPES, key=lambda t: len(typed[t]))
-        counts = {t: len(docs & typed[t]) for t in TYPES if t != common}
-        counts[common] = len(docs) - sum(counts.values()) - len(docs & self.cache["untyped"])
-        return [(t, counts[t]) for t in TYPES]
+    def type_counts(self, docs: np.ndarray) -> list[tuple[str, int]]:
+        """[(type, how many of docs have it)] for TYPES."""
+        return [(t, int(np.count_nonzero(docs[self.ids("type", t)]))) for t in TYPES]
 
-    def category_counts(self, docs: set[int]) -> Counter:
-        """How many of docs are under each category (a document counts for every ancestor):
-        one C-level set intersection per category."""
+    def category_counts(self, docs: np.ndarray) -> Counter:
+        """How many of docs are under each category (a document counts for every ancestor)."""
         if "slugs" not in self.cache:  # merging the segments' word lists costs, so once
             self.cache["slugs"] = [b.decode("utf-8") for b in self.reader.lexicon("category_slugs")]
         counts = Counter()
         for slug in self.cache["slugs"]:
-            count = len(docs & self.term("category_slugs", slug))
+            count = int(np.count_nonzero(docs[self.ids("category_slugs", slug)]))
             if count:
                 counts[slug] = count
         return counts
@@ -242,7 +240,7 @@ def run_search(searcher, cache: dict, request: SearchRequest, text: str) -> Sear
     if not found:
         return empty_response(text)
 
-    def narrowed(docs: set[int], by_type: bool = True, by_category: bool = True) -> set[int]:
+    def narrowed(docs: np.ndarray, by_type: bool = True, by_category: bool = True) -> np.ndarray:
         if request.hall:
             docs = docs & sets.term("hall", request.hall)
         if by_type and request.type:
@@ -254,19 +252,22 @@ def run_search(searcher, cache: dict, request: SearchRequest, text: str) -> Sear
     query = strict_query(found)
     matched = sets.of(query)
     required = required_queries(found)
-    counts: Counter | None = None
-    if not narrowed(matched) and len(required) > 1:
+    counts: np.ndarray | None = None
+    if not narrowed(matched).any() and len(required) > 1:
         # No document has every word: fall back to those that have the most of them. Every set
         # below keeps the documents with at least as many words as the best filtered result,
         # so the facets still add up to what their filters would show.
-        counts = Counter(d for q in required for d in sets.of(q))
-        matched, query = set(counts), Or(required)
-    threshold = max([counts[d] for d in narrowed(matched)] + [1]) if counts else 0
+        counts = np.zeros(sets.size, dtype=np.int16)
+        for q in required:
+            counts += sets.of(q)
+        matched, query = counts > 0, Or(required)
+    threshold = int(counts[narrowed(matched)].max(initial=1)) if counts is not None else 0
 
-    def pick(docs: set[int]) -> set[int]:
-        return docs if counts is None else {d for d in docs if counts[d] >= threshold}
+    def pick(docs: np.ndarray) -> np.ndarray:
+        return docs if counts is None else docs & (counts >= threshold)
 
     selected = pick(narrowed(matched))
+    total = int(np.count_nonzero(selected))
     by_type = pick(narrowed(matched, by_type=False))
     by_category = pick(narrowed(matched, by_category=False))
     # a category holds exhibits: without a type filter its count is of exhibits, and the page
@@ -279,7 +280,7 @@ def run_search(searcher, cache: dict, request: SearchRequest, text: str) -> Sear
     page = max(1, int(request.page))
     per_page = min(max(1, int(request.per_page)), MAX_PER_PAGE)
     hits = []
-    if selected and (page - 1) * per_page < len(selected):
+    if total and (page - 1) * per_page < total:
         flat = leaves(query) + ranking.category_leaves(searcher, searched)
         terms: dict[str, set[str]] = {}
         for leaf in flat:
@@ -289,14 +290,14 @@ def run_search(searcher, cache: dict, request: SearchRequest, text: str) -> Sear
             ranked = ranking.rank(searcher, cache, flat, selected, page * per_page)
         else:  # a phrase: Whoosh scores it. optimize=False: Whoosh 2.7.4's block-quality
             # skipping can loop forever on unions (whoosh-community/whoosh#446)
-            results = searcher.search(Or(flat), filter=selected, limit=page * per_page,
-                                      optimize=False)
+            results = searcher.search(Or(flat), filter=set(np.flatnonzero(selected).tolist()),
+                                      limit=page * per_page, optimize=False)
             ranked = [(hit.docnum, hit.score) for hit in results]
         hits = [_hit(searcher, sets, docnum, score, terms, request.lang)
                 for docnum, score in ranked[(page - 1) * per_page:]]
-    return SearchResponse(text, len(selected), hits, facets,
+    return SearchResponse(text, total, hits, facets,
                           _did_you_mean(vocabulary, sets, searched, narrowed),
-                          counts is not None and bool(selected))
+                          counts is not None and total > 0)
 
 
 def _hit(searcher, sets: DocSets, docnum: int, score: float | None, terms: dict[str, set[str]],
@@ -304,7 +305,7 @@ def _hit(searcher, sets: DocSets, docnum: int, score: float | None, terms: dict[
     stored = searcher.stored_fields(docnum)
 
     def matched(fieldname: str) -> bool:
-        return any(docnum in sets.term(fieldname, t) for t in terms[fieldname])
+        return any(sets.has(docnum, fieldname, t) for t in terms[fieldname])
 
     return Hit(id=stored["id"], type=stored["type"], db_id=stored["db_id"],
                name=stored.get("name"), name_zh=stored.get("name_zh"),
@@ -319,7 +320,7 @@ def _did_you_mean(vocabulary: Vocabulary, sets: DocSets, text: str, narrowed) ->
     if not fix or fix.casefold() == text.casefold():
         return None
     found = units(vocabulary, fix)
-    return fix if found and narrowed(sets.of(strict_query(found))) else None
+    return fix if found and narrowed(sets.of(strict_query(found))).any() else None
 
 
 # --- Name completion ------------------------------------------------------------------------

@@ -5,20 +5,19 @@ calls per posting, decoding every posting block again on every search (and with 
 which we need for whoosh-community/whoosh#446, it scores every posting of every term). Here a term's
 postings are decoded once per open searcher, a block at a time, into arrays of document numbers and
 their BM25F scores (the searcher's B and K1, its idf and average field length: the very numbers
-Whoosh computes), kept while memory allows; a search then only adds up boost x score for the
-documents it already knows match. A query with a phrase, or another weighting model, goes back to
+Whoosh computes), kept as numpy arrays while memory allows; a search then adds up boost x score
+for the documents it already knows match, a whole term at a time in C. A query with a phrase, or another weighting model, goes back to
 Whoosh's searcher.
 """
 
 from __future__ import annotations
 
-import heapq
 from array import array
-from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Iterator
 from itertools import accumulate
 
+import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.query import Query, Term
 from whoosh.scoring import BM25F
@@ -28,7 +27,7 @@ from catalogue.search.analysis import CATEGORY_LABEL_BOOST, CATEGORY_PART_BOOST,
 from catalogue.search.docfields import phrase_key
 
 MAX_CACHED_POSTINGS = 4_000_000  # per open searcher: 12 bytes each, so 48 MB at most
-_EMPTY = (array("i"), array("d"))
+_EMPTY = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float64))
 
 
 def can_rank(searcher, leaves: list[Query]) -> bool:
@@ -49,35 +48,34 @@ def category_leaves(searcher, text: str) -> list[Term]:
             if key and (field, key) in reader]
 
 
-def rank(searcher, cache: dict, leaves: list[Term], selected: set[int], limit: int
+def rank(searcher, cache: dict, leaves: list[Term], selected: np.ndarray, limit: int
          ) -> list[tuple[int, float]]:
-    """The best `limit` of the selected documents as (docnum, score), best first (ties: lower
-    docnum first, as Whoosh's collector orders them). Each selected document must match a leaf."""
-    scores: dict[int, float] = {}
-    get = scores.get
+    """The best `limit` of the selected documents (a boolean array over document numbers) as
+    (docnum, score), best first (ties: lower docnum first, as Whoosh's collector orders them).
+    Each leaf's boost x score is added in leaf order, as Whoosh adds them, so the sums are the same
+    floats; documents that match no leaf are left out."""
+    totals = np.zeros(len(selected), dtype=np.float64)
+    touched = np.zeros(len(selected), dtype=bool)
     for leaf in leaves:
         ids, term_scores = postings(searcher, cache, leaf.fieldname, leaf.text)
-        boost = leaf.boost
-        if len(selected) * 8 < len(ids):  # few documents: find each one in the sorted postings
-            for docnum in selected:
-                i = bisect_left(ids, docnum)
-                if i < len(ids) and ids[i] == docnum:
-                    scores[docnum] = get(docnum, 0.0) + term_scores[i] * boost
-        elif selected.issuperset(ids):
-            for docnum, score in zip(ids, term_scores, strict=True):
-                scores[docnum] = get(docnum, 0.0) + score * boost
-        else:
-            for docnum, score in zip(ids, term_scores, strict=True):
-                if docnum in selected:
-                    scores[docnum] = get(docnum, 0.0) + score * boost
-    if len(scores) <= limit:
-        return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
-    floor = heapq.nlargest(limit, scores.values())[-1]  # the limit-th best score
-    best = [(docnum, score) for docnum, score in scores.items() if score >= floor]
-    return sorted(best, key=lambda item: (-item[1], item[0]))[:limit]
+        if not len(ids):
+            continue
+        keep = selected[ids]
+        docs = ids[keep]
+        if len(docs):
+            totals[docs] += term_scores[keep] * leaf.boost  # a term's document numbers are distinct
+            touched[docs] = True
+    found = np.flatnonzero(touched)
+    scores = totals[found]
+    if len(found) > limit:  # keep the limit best (and any tied with the last of them)
+        floor = np.partition(scores, len(scores) - limit)[len(scores) - limit]
+        best = scores >= floor
+        found, scores = found[best], scores[best]
+    order = np.lexsort((found, -scores))[:limit]
+    return [(int(found[i]), float(scores[i])) for i in order]
 
 
-def postings(searcher, cache: dict, fieldname: str, text: str) -> tuple[array, array]:
+def postings(searcher, cache: dict, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
     """(document numbers ascending, their BM25F scores) of a term in the open searcher; deleted
     documents left out. In an unscored field the score is the term's weight, as in Whoosh."""
     store: OrderedDict = cache.setdefault("postings", OrderedDict())
@@ -107,11 +105,12 @@ def postings(searcher, cache: dict, fieldname: str, text: str) -> tuple[array, a
             else:  # the expression and its order are Whoosh's bm25(), so the floats are the same
                 scores.extend([idf * ((tf * k1_plus_1) / (tf + norms[lengths(doc)]))
                                for doc, tf in zip(block_ids, weights, strict=True)])
+    found = (np.frombuffer(ids, dtype=np.int32), np.frombuffer(scores, dtype=np.float64)) if ids else _EMPTY
     size = cache.get("postings_size", 0) + len(ids)
     while store and size > MAX_CACHED_POSTINGS:
         size -= len(store.popitem(last=False)[1][0])
-    store[key], cache["postings_size"] = (ids, scores), size
-    return ids, scores
+    store[key], cache["postings_size"] = found, size
+    return found
 
 
 def _norms(searcher, cache: dict, segment, fieldname: str):

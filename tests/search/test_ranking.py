@@ -1,0 +1,80 @@
+"""ranking.rank gives exactly what Whoosh's own BM25F search gives for the same flat query and
+filter: the same documents, order and scores (on an index of several segments with deletions)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sqlalchemy.orm import Session
+from whoosh.query import Or
+
+from catalogue.extensions import db
+from catalogue.search import ranking
+from catalogue.search.analysis import schema_dict_id
+from catalogue.search.docfields import index_fields
+from catalogue.search.documents import CategoryPaths, documents_of
+from catalogue.search.querying import DocSets, leaves, strict_query, units
+from catalogue.search.service import search_service
+from catalogue.search.spelling import Vocabulary
+
+QUERIES = ["芯片", "chip", "智能 传感器", "lidar radar", "battery managment", "新能源汽车 电池", "xinpian",
+           "module", "智能"]
+
+
+@pytest.fixture
+def catalogue(app, make_enterprise, make_exhibit):
+    """Exhibits committed one by one (a segment each), some changed or deleted afterwards."""
+    enterprise = make_enterprise(name="Yunxin Semiconductor", name_zh="云芯半导体")
+    made = []
+    for i, (name, name_zh, tags) in enumerate([
+        ("Automotive MCU chip", "车规级MCU芯片", ["chip", "MCU"]),
+        ("Smart sensor module", "智能传感器模组", ["sensor"]),
+        ("Solid-state lidar", "固态激光雷达", ["lidar", "radar"]),
+        ("Battery management system", "电池管理系统", ["battery", "新能源汽车"]),
+        ("Power module", "功率模块", ["module", "chip"]),
+        ("Smart cockpit chip", "智能座舱芯片", ["chip", "智能"]),
+        ("Millimetre-wave radar", "毫米波雷达", ["radar"]),
+        ("New energy vehicle battery pack", "新能源汽车电池包", ["battery"]),
+    ]):
+        made.append(make_exhibit(enterprise=enterprise, name=name, name_zh=name_zh, tags=tags,
+                                 description=f"Exhibit {i}: {name}, a chip-level design for smart vehicles.",
+                                 description_zh=f"展品{i}：{name_zh}，面向智能汽车的芯片级设计。"))
+    made[1].name = "Smart pressure sensor module"
+    db.session.delete(made[6])
+    db.session.commit()
+    # Whoosh merges small segments at each commit: write some documents again in segments of their own
+    index = search_service().index
+    ix = index._open(index._current())
+    dict_id = schema_dict_id(ix.schema)
+    with Session(db.engine) as session:
+        for group in ([made[0].id, made[2].id], [made[4].id, made[5].id]):
+            upserts, _deletes = documents_of(session, group, [], CategoryPaths(session))
+            writer = ix.writer()
+            for doc in upserts:
+                writer.delete_by_term("id", doc["id"])
+                writer.add_document(**index_fields(doc, dict_id))
+            writer.commit(merge=False)
+    return made
+
+
+@pytest.mark.parametrize("text", QUERIES)
+def test_rank_equals_whoosh_scoring(catalogue, text):
+    index = search_service().index
+    with index._lock:
+        searcher = index._reader_searcher()
+        segments = [segment for segment, _base in searcher.reader().leaf_readers()]
+        assert len(segments) == 3 and segments[0].has_deletions()
+        cache: dict = {}
+        sets = DocSets(searcher, cache)
+        found = units(Vocabulary(searcher, cache), text)
+        query = strict_query(found)
+        selected = sets.of(query)
+        assert selected.any(), text
+        flat = leaves(query)
+        assert ranking.can_rank(searcher, flat)
+        ours = ranking.rank(searcher, cache, flat, selected, 10)
+        theirs = searcher.search(Or(flat), filter=set(np.flatnonzero(selected).tolist()), limit=10,
+                                 optimize=False)
+        assert [docnum for docnum, _score in ours] == [hit.docnum for hit in theirs]
+        assert [score for _docnum, score in ours] == pytest.approx([hit.score for hit in theirs], rel=1e-12)
+        assert {int(d) for d in np.flatnonzero(selected)} == set(searcher.docs_for_query(query))
