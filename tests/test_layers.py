@@ -14,7 +14,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "catalogue"
 # Top floor first; a module's floor is that of the first pattern its dotted name matches.
 FLOORS = [
     ("app factory", r"catalogue"),
-    ("start-up and commands", r"catalogue\.(cli|bootstrap|demo)(\..*)?"),
+    ("start-up and commands", r"catalogue\.(cli|bootstrap|demo|serve)(\..*)?"),
     ("views", r"catalogue\.(visit|api|organizer)(\..*)?|catalogue\.search\.views"),
     ("web edge", r"catalogue\.(web|i18n|security)"),
     ("search and imports", r"catalogue\.(search|imports)(\..*)?"),

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from catalogue.extensions import db
 from catalogue.locks import file_lock
 from catalogue.search import outbox, searchlog
+from catalogue.search.analysis import schema_dict_id, segmenter
 from catalogue.search.documents import (
     CategoryPaths,
     affected,
@@ -35,6 +36,8 @@ from catalogue.search.request import (
     empty_response,
 )
 from catalogue.search.searchlog import SearchLog
+from catalogue.search.simplify import simplified
+from catalogue.search.spelling import whole_syllables
 
 BATCH = 200_000  # outbox rows per catch-up round (only their ids are held)
 DOCUMENTS_PER_COMMIT = 10_000  # documents per index commit
@@ -292,6 +295,23 @@ def init_app(app: Flask) -> None:
     app.extensions["catalogue_search"] = SearchService(app)
     outbox.install(after_commit)
     searchlog.install()
+
+
+def warm(app: Flask) -> None:
+    """Load what searches read and never change, in this process: the Chinese segmenter for the
+    current index's user dictionary, the pinyin syllable table and OpenCC. Then close the index and
+    the database connections, so that processes forked from this one open their own (gunicorn's
+    preload: catalogue/serve.py)."""
+    with app.app_context():
+        service = search_service()
+        target = service.index._current()
+        if target is not None:
+            segmenter(schema_dict_id(service.index._open(target).schema))
+        whole_syllables("xinpian")
+        simplified("機器人")
+        service.index.close()
+        db.session.remove()
+        db.engine.dispose()
 
 
 def after_commit() -> None:

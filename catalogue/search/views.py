@@ -29,5 +29,6 @@ def search():
         page=queries.Page(hits, response.total if response else 0, request_.page, request_.per_page),
         category=queries.get_category(request_.category) if request_.category else None,
         categories=queries.categories_by_slug() if response else {},
-        tree=queries.category_tree(),
+        # the tree is shown only instead of results: counting every category's exhibits is not free
+        tree=queries.category_tree() if response is None or not response.total else [],
     )

@@ -103,6 +103,8 @@ def free_port() -> int:
 
 
 GUNICORN_CONFIG = """
+from catalogue.serve import preload_app, when_ready  # the production settings (preload, warmed master)
+
 control_socket_disable = True  # gunicorn >= 24 would open one shared control socket under ~/.gunicorn
 
 
@@ -112,7 +114,8 @@ def post_worker_init(worker):
 
 
 class Server:
-    """`gunicorn -w N 'catalogue:create_app()'` on a free loopback port, logging to a file."""
+    """`gunicorn -w N 'catalogue:create_app()'` with catalogue.serve's settings on a free loopback port,
+    logging to a file."""
 
     def __init__(self, env: dict, directory: Path, workers: int = 1):
         self.env, self.workers = env, workers
