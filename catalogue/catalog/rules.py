@@ -9,8 +9,6 @@ from collections.abc import Callable, Hashable
 from typing import TypeVar
 from urllib.parse import urlsplit
 
-from pypinyin import lazy_pinyin
-
 from catalogue.messages import N_
 
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
@@ -75,6 +73,9 @@ def slugify(text: str) -> str:
     """An ASCII slug; Chinese is spelled in pinyin."""
     text = unicodedata.normalize("NFKC", text)
     if has_cjk(text):
+        # imported here: a process that only searches never loads pypinyin's 40 MB of phrases
+        from pypinyin import lazy_pinyin
+
         text = " ".join(lazy_pinyin(text))
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
     slug = re.sub(r"[^a-z0-9]+", "-", text).strip("-")

@@ -68,14 +68,20 @@ _userdicts: dict[str, str] = {}
 _lock = threading.Lock()
 
 
-def _new_segmenter():
+def _new_segmenter(base=None):
+    """A jieba tokenizer: the plain dictionary, or (base given) a copy of base's, to which a user
+    dictionary is then added. The copy is a new table over the same word and count objects (a C-level
+    dict copy), about a third of the memory of loading the dictionary again."""
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
     segmenter = jieba.Tokenizer()
     os.makedirs(_JIEBA_CACHE, exist_ok=True)
     segmenter.tmp_dir = _JIEBA_CACHE
-    segmenter.initialize()
+    if base is None:
+        segmenter.initialize()
+    else:  # what initialize() sets, taken from base (jieba 0.42)
+        segmenter.FREQ, segmenter.total, segmenter.initialized = dict(base.FREQ), base.total, True
     return segmenter
 
 
@@ -87,13 +93,16 @@ def segmenter(dict_id: str | None = None):
         if dict_id in _segmenters:
             _segmenters.move_to_end(dict_id)
             return _segmenters[dict_id]
-        seg = _new_segmenter()
-        if dict_id is not None:
-            with contextlib.suppress(FileNotFoundError), open(_userdicts[dict_id], "rb") as words:
-                seg.load_userdict(words)
+        if None not in _segmenters:
+            _segmenters[None] = _new_segmenter()
+            if dict_id is None:
+                return _segmenters[None]
+        seg = _new_segmenter(_segmenters[None])
+        with contextlib.suppress(FileNotFoundError), open(_userdicts[dict_id], "rb") as words:
+            seg.load_userdict(words)
         _segmenters[dict_id] = seg
-        while len(_segmenters) > _MAX_SEGMENTERS:
-            _segmenters.popitem(last=False)
+        while len(_segmenters) > _MAX_SEGMENTERS:  # the plain one stays: the others are made from it
+            del _segmenters[next(k for k in _segmenters if k is not None)]
         return seg
 
 

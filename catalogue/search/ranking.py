@@ -15,7 +15,6 @@ from __future__ import annotations
 from array import array
 from collections import OrderedDict
 from collections.abc import Iterator
-from itertools import accumulate
 
 import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
@@ -87,30 +86,40 @@ def postings(searcher, cache: dict, fieldname: str, text: str) -> tuple[np.ndarr
     if key not in reader:  # remembered too: with several segments the lookup is not cheap
         store[key] = _EMPTY
         return _EMPTY
-    ids, scores = array("i"), array("d")
+    all_ids, all_scores = [], []
     scorable = searcher.schema[fieldname].scorable
     idf, k1_plus_1 = (searcher.idf(fieldname, text), searcher.weighting.K1 + 1) if scorable else (0, 0)
     for segment, base in reader.leaf_readers():
         if key not in segment:
             continue
-        norms, lengths = _norms(searcher, cache, segment, fieldname) if scorable else (None, None)
-        deleted = segment.is_deleted if segment.has_deletions() else None
-        for block_ids, weights in _blocks(segment.postings(fieldname, text)):
-            if deleted is not None:
-                kept = [i for i, doc in enumerate(block_ids) if not deleted(doc)]
-                block_ids, weights = [block_ids[i] for i in kept], [weights[i] for i in kept]
-            ids.extend(map(base.__add__, block_ids) if base else block_ids)
-            if norms is None:
-                scores.extend(iter(weights))  # (a float32 array extends a float64 one only item by item)
-            else:  # the expression and its order are Whoosh's bm25(), so the floats are the same
-                scores.extend([idf * ((tf * k1_plus_1) / (tf + norms[lengths(doc)]))
-                               for doc, tf in zip(block_ids, weights, strict=True)])
-    found = (np.frombuffer(ids, dtype=np.int32), np.frombuffer(scores, dtype=np.float64)) if ids else _EMPTY
+        blocks = list(_blocks(segment.postings(fieldname, text)))
+        if not blocks:
+            continue
+        ids = np.concatenate([block_ids for block_ids, _w in blocks])
+        weights = np.concatenate([np.asarray(w, dtype=np.float64) for _i, w in blocks])
+        if segment.has_deletions():
+            keep = ~np.isin(ids, _deleted(segment))
+            ids, weights = ids[keep], weights[keep]
+        if scorable:  # the expression and its order are Whoosh's bm25(), so the floats are the same
+            norms, lengths = _norms(searcher, cache, segment, fieldname)
+            weights = idf * ((weights * k1_plus_1) / (weights + norms[lengths(ids)]))
+        all_ids.append(ids + base if base else ids)
+        all_scores.append(weights)  # in an unscored field: the weight
+    ids = np.concatenate(all_ids).astype(np.int32) if all_ids else _EMPTY[0]
+    found = (ids, np.concatenate(all_scores)) if len(ids) else _EMPTY
     size = cache.get("postings_size", 0) + len(ids)
     while store and size > MAX_CACHED_POSTINGS:
         size -= len(store.popitem(last=False)[1][0])
     store[key], cache["postings_size"] = found, size
     return found
+
+
+def _deleted(segment) -> np.ndarray:
+    """The deleted document numbers of a segment."""
+    perdoc = getattr(segment, "_perdoc", None)
+    if perdoc is not None and hasattr(perdoc, "deleted_docs"):
+        return np.fromiter(perdoc.deleted_docs(), dtype=np.int64)
+    return np.array([d for d in range(segment.doc_count_all()) if segment.is_deleted(d)], dtype=np.int64)
 
 
 def _norms(searcher, cache: dict, segment, fieldname: str):
@@ -121,13 +130,13 @@ def _norms(searcher, cache: dict, segment, fieldname: str):
         weighting = searcher.weighting
         b = weighting._field_B.get(fieldname, weighting.B)
         k1, average = weighting.K1, searcher.avg_field_length(fieldname) or 1
-        norms = [k1 * ((1 - b) + b * byte_to_length(byte) / average) for byte in range(256)]
+        norms = np.array([k1 * ((1 - b) + b * byte_to_length(byte) / average) for byte in range(256)])
         cache[key] = (norms, _length_bytes(segment, fieldname))
     return cache[key]
 
 
 def _length_bytes(segment, fieldname: str):
-    """A function from a segment's document number to its length byte in the field."""
+    """A function from an array of a segment's document numbers to their length bytes in the field."""
     try:  # the raw per-document column: one byte per document (whoosh.codec.whoosh3)
         column = segment._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
         raw = bytes(column._dbfile.get(column._basepos, column._count)) if column._fixedlen == 1 else None
@@ -135,18 +144,20 @@ def _length_bytes(segment, fieldname: str):
         raw = None
     if raw is not None:
         missing = segment.doc_count_all() - len(raw)  # documents past the end: the default, 0
-        return (raw + bytes(missing)).__getitem__ if missing > 0 else raw.__getitem__
+        table = np.frombuffer(raw + bytes(max(0, missing)), dtype=np.uint8)
+        return table.__getitem__
 
-    def length_byte(doc: int) -> int:
-        return length_to_byte(segment.doc_field_length(doc, fieldname, 1))
+    def length_bytes(docs: np.ndarray) -> np.ndarray:
+        return np.array([length_to_byte(segment.doc_field_length(int(d), fieldname, 1)) for d in docs],
+                        dtype=np.uint8)
 
-    return length_byte
+    return length_bytes
 
 
 def _blocks(matcher) -> Iterator[tuple]:
-    """(ids, weights) of a segment's postings, a block at a time, deleted documents included.
-    Whoosh's own blocks are decoded here as W3LeafMatcher does, but the ids with a C-level
-    running sum instead of its delta_decode generator."""
+    """(ids as an int64 array, weights) of a segment's postings, a block at a time, deleted
+    documents included. Whoosh's own blocks are decoded here as W3LeafMatcher does, but the ids
+    with numpy's running sum instead of its delta_decode generator."""
     inner = getattr(matcher, "child", matcher)  # a FilterMatcher hides a segment's deletions
     if type(inner) is W3LeafMatcher and not inner._byteids:
         while inner.is_active():
@@ -157,7 +168,7 @@ def _blocks(matcher) -> Iterator[tuple]:
                 weights = array("f", [1.0]) * count
             elif isinstance(weights, float):
                 weights = array("f", [weights]) * count
-            yield tuple(accumulate(ids)), weights
+            yield np.cumsum(np.asarray(ids, dtype=np.int64)), weights
             inner._next_block()
         return
     ids, weights = [], []
@@ -165,4 +176,4 @@ def _blocks(matcher) -> Iterator[tuple]:
         ids.append(matcher.id())
         weights.append(matcher.weight())
         matcher.next()
-    yield ids, weights
+    yield np.array(ids, dtype=np.int64), weights

@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import functools
+import importlib.util
+import json
 import os
 import re
 import unicodedata
@@ -145,10 +147,24 @@ def _swaps(word: str) -> set[str]:
 
 
 @functools.lru_cache(maxsize=1)
+def _readings() -> dict[int, str]:
+    """pypinyin's readings of each character ("líng,yuán"), by code point. Read from its JSON file:
+    importing pypinyin would also load its phrase dictionary (about 40 MB), which searches never use."""
+    spec = importlib.util.find_spec("pypinyin")
+    path = os.path.join(spec.submodule_search_locations[0], "pinyin_dict.json") if spec else ""
+    try:
+        with open(path, encoding="utf-8") as f:
+            return {int(code): readings for code, readings in json.load(f).items()}
+    except OSError:  # another layout: the module has it (with the phrases)
+        from pypinyin.pinyin_dict import pinyin_dict
+
+        return pinyin_dict
+
+
+@functools.lru_cache(maxsize=1)
 def _characters_by_syllable() -> dict[str, str]:
     """Common ideographs (the basic block) by their toneless pinyin syllables."""
-    from pypinyin.pinyin_dict import pinyin_dict
-
+    pinyin_dict = _readings()
     found: dict[str, list[str]] = {}
     for code, readings in pinyin_dict.items():
         if 0x4E00 <= code <= 0x9FFF:
@@ -175,9 +191,7 @@ def _toneless(reading: str) -> str:
 @functools.lru_cache(maxsize=4096)
 def homophones(char: str) -> str:
     """The ideographs sharing a (toneless) pinyin reading with char, char included."""
-    from pypinyin.pinyin_dict import pinyin_dict
-
-    readings = pinyin_dict.get(ord(char), "")
+    readings = _readings().get(ord(char), "")
     by_syllable = _characters_by_syllable()
     return "".join(sorted({c for r in readings.split(",") if r
                            for c in by_syllable.get(_toneless(r), "")}))
