@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass, field
 
 from sqlalchemy import String, cast, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from catalogue.catalog.models import Category, Enterprise, Exhibit
 from catalogue.errors import NotFound
@@ -233,7 +233,7 @@ def records_for_hits(hits: list) -> list[tuple]:
     found = {}
     if ids["exhibit"]:
         query = select(Exhibit).where(Exhibit.id.in_(ids["exhibit"]))
-        query = query.options(selectinload(Exhibit.enterprise), selectinload(Exhibit.category))
+        query = query.options(joinedload(Exhibit.enterprise), joinedload(Exhibit.category))  # one query
         found.update({("exhibit", x.id): x for x in db.session.scalars(query)})
     if ids["enterprise"]:
         query = select(Enterprise).where(Enterprise.id.in_(ids["enterprise"]))
