@@ -2,8 +2,8 @@
 
 A batch either writes the documents its rows touch into the current generation (a few commits), or,
 when they are most of the catalogue (an import), builds a new generation from the database and swaps
-it in: Whoosh writes a fresh index far faster than it deletes, re-adds and then merges the same
-documents in place. Either way the marker (the last outbox id applied, and the ids skipped by
+it in: Whoosh writes a fresh index faster than it deletes, re-adds and then merges the same
+documents in place (at 20,000 exhibits, the import's catch-up took 29% less CPU time). Either way the marker (the last outbox id applied, and the ids skipped by
 transactions still open) is stored with the documents, so a crash anywhere loses nothing."""
 
 from __future__ import annotations
