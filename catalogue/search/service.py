@@ -2,7 +2,8 @@
 
 The database is the source of truth. After each commit, and before searches, the index applies the
 outbox rows it has not applied yet; the last applied row is stored in the index in the same commit
-as the documents, so a crash anywhere loses nothing: the next catch-up simply starts from there."""
+as the documents, so a crash anywhere loses nothing: the next catch-up simply starts from there.
+Applying a batch (in place, or as a new generation when it touches most of the catalogue) is catchup.py's."""
 
 from __future__ import annotations
 
@@ -16,15 +17,9 @@ from sqlalchemy.orm import Session
 
 from catalogue.extensions import db
 from catalogue.locks import file_lock
-from catalogue.search import outbox, searchlog
+from catalogue.search import catchup, outbox, searchlog
 from catalogue.search.analysis import schema_dict_id, segmenter
-from catalogue.search.documents import (
-    CategoryPaths,
-    affected,
-    all_documents,
-    catalogue_words,
-    documents_of,
-)
+from catalogue.search.documents import all_documents
 from catalogue.search.engine import SearchIndex
 from catalogue.search.outbox import OutboxEntry
 from catalogue.search.request import (
@@ -39,10 +34,6 @@ from catalogue.search.searchlog import SearchLog
 from catalogue.search.simplify import simplified
 from catalogue.search.spelling import whole_syllables
 
-BATCH = 200_000  # outbox rows per catch-up round (only their ids are held)
-DOCUMENTS_PER_COMMIT = 10_000  # documents per index commit
-GAP_SECONDS = 600  # how long an id skipped by a still-open transaction is watched for
-MAX_GAPS = 10_000
 CHECK_EVERY = 0.5  # seconds between "is the index behind?" checks per process
 
 
@@ -75,50 +66,10 @@ class SearchService:
         total = 0
         with self._sync_lock():
             while True:
-                applied_now, more = self._apply_batch()
+                applied_now, more = catchup.apply_batch(self.index, db.engine)
                 total += applied_now
                 if not more:
                     return total
-
-    def _apply_batch(self) -> tuple[int, bool]:
-        """Apply up to BATCH outbox entries: the documents they touch, DOCUMENTS_PER_COMMIT per
-        Whoosh commit, the last one with the new marker (the earlier ones keep the old marker, so
-        a crash in between only means re-applying them). Touched documents are gathered over the
-        whole batch first, so an import's enterprise rows and exhibit rows index each document once."""
-        marker = self.index.marker()
-        applied = int(marker.get("applied", 0))
-        gaps = {int(k): v for k, v in marker.get("gaps", {}).items()}
-        now = time.time()
-        with Session(db.engine) as session:
-            rows = session.execute(
-                select(OutboxEntry.id, OutboxEntry.kind, OutboxEntry.record_id, OutboxEntry.enterprise_id)
-                .where(or_(OutboxEntry.id > applied, OutboxEntry.id.in_(list(gaps))))
-                .order_by(OutboxEntry.id)
-                .limit(BATCH)
-            ).all()
-            expired = {g for g, seen in gaps.items() if now - seen > GAP_SECONDS}
-            if not rows:
-                if expired:
-                    self.index.apply([], [], {"applied": applied, "gaps": _keep(gaps, expired)})
-                return 0, False
-            present = {r.id for r in rows}
-            top = max(applied, max(present))
-            # An id below the newest one that is not there yet belongs to a transaction still open
-            # (PostgreSQL hands out ids before commit) or rolled back: watch it for a while.
-            skipped = [i for i in range(applied + 1, top) if i not in present][:MAX_GAPS]
-            gaps = {g: seen for g, seen in gaps.items() if g not in present and g not in expired}
-            gaps.update(dict.fromkeys(skipped, now))
-            done = {"applied": top, "gaps": {str(g): s for g, s in gaps.items()}}
-            exhibit_ids, enterprise_ids = affected(session, [(r.kind, r.record_id, r.enterprise_id) for r in rows])
-            chunks = _chunks(sorted(exhibit_ids), sorted(enterprise_ids), DOCUMENTS_PER_COMMIT)
-            paths = CategoryPaths(session)
-            for number, (exhibits, enterprises) in enumerate(chunks, 1):
-                upserts, deletes = documents_of(session, exhibits, enterprises, paths)
-                last = number == len(chunks)
-                # after several commits (an import), merge the segments they left into one: a
-                # search looks every word up in every segment
-                self.index.apply(upserts, deletes, done if last else marker, optimize=last and len(chunks) > 1)
-        return len(rows), len(rows) == BATCH
 
     def catch_up_if_due(self) -> None:
         """Before a search: if another process or node committed changes, apply them (cheaply checked)."""
@@ -138,17 +89,7 @@ class SearchService:
         """Build a whole new index from the database and swap it in; returns the document count."""
         with self._sync_lock(), Session(db.engine) as session:
             newest = session.scalar(select(func.max(OutboxEntry.id))) or 0
-            words = sorted(set(catalogue_words(session)))
-            count = 0
-
-            def counted():
-                nonlocal count
-                for document in all_documents(session):
-                    count += 1
-                    yield document
-
-            self.index.rebuild(counted(), {"applied": newest, "gaps": {}}, words)
-        return count
+            return catchup.rebuild_from(session, self.index, {"applied": newest, "gaps": {}})
 
     def ensure_index(self) -> None:
         """At start: build a missing index, rebuild one with an older schema, else catch up;
@@ -272,17 +213,6 @@ class SearchService:
             self.app.logger.exception("Could not rebuild the search index in %s", self.root)
             return False
         return True
-
-
-def _chunks(exhibits: list[int], enterprises: list[int], size: int) -> list[tuple[list[int], list[int]]]:
-    """(exhibit ids, enterprise ids) in chunks of at most size ids in all; at least one chunk."""
-    chunks = [(exhibits[i:i + size], []) for i in range(0, len(exhibits), size)]
-    chunks += [([], enterprises[i:i + size]) for i in range(0, len(enterprises), size)]
-    return chunks or [([], [])]
-
-
-def _keep(gaps: dict[int, float], expired: set[int]) -> dict[str, float]:
-    return {str(g): seen for g, seen in gaps.items() if g not in expired}
 
 
 def search_service() -> SearchService:
