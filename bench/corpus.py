@@ -4,6 +4,9 @@ Deterministic for a seed: every draw comes from a private random.Random(seed) (n
 `random`, which Whoosh uses to name its segments). Words are drawn Zipf-like, so a few product
 words are very common and most are rare, as in a real exhibitor list.
 
+Also the searches: distinct visitor queries (queries()) and a Zipf-distributed stream of them
+(zipf_stream(): what an expo's visitors type, the popular queries over and over).
+
 Usage: python bench/corpus.py --exhibits 1000 --out /tmp/catalogue.xlsx [--queries 1000]
 """
 
@@ -340,6 +343,24 @@ def queries(count: int = 1000, seed: int = 2022) -> list[str]:
         if query:
             found.setdefault(query)
     return list(found)
+
+
+ZIPF_EXPONENT = 1.0  # the classic Zipf law for query popularity (issue 13 asks for a Zipf stream)
+
+
+def zipf_stream(items: Sequence[str], count: int = 20_000, seed: int = 2022,
+                s: float = ZIPF_EXPONENT) -> list[str]:
+    """count searches drawn from items with weight 1/rank**s, seeded. Rank 1 is the first item:
+    queries() lists roughly the commonest first (it keeps the order in which its Zipf-weighted
+    word draws first produced each query), so popular words are also the popular searches."""
+    draw = Zipf(random.Random(seed + 3), items, s)
+    return [draw() for _ in range(count)]
+
+
+def repeat_share(stream: Sequence[str]) -> float:
+    """The share of a stream's searches that repeat an earlier one (what an unbounded result
+    cache could answer)."""
+    return 1 - len(set(stream)) / len(stream) if stream else 0.0
 
 
 def prefixes(seed: int = 2022) -> dict[str, list[str]]:
