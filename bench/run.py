@@ -13,11 +13,11 @@ Everything stays on loopback.
     each search through both, interleaved: the distinct queries with the result cache off
     (CATALOGUE_SEARCH_CACHE=0; no cache may serve a repeat), then a seeded Zipf stream drawn from
     them (bench/corpus.py zipf_stream) with the app's default cache;
-(c) /search pages per second under gunicorn --preload (2 workers) vs /bench/base on the same server
+(c) /search pages per second under gunicorn with catalogue.serve (preload, 2 workers) vs /bench/base on the same server
     (a Flask route rendering base.html with no search, bench/wsgi.py): the distinct queries with
     the cache off, then the Zipf stream with it on (a second server); /hello (before Flask) as a
     reference;
-(d) cold start: spawning gunicorn --preload on the instance until the first 200 on /;
+(d) cold start: spawning gunicorn (catalogue.serve) on the instance until the first 200 on /;
 (e) each worker's peak RSS (VmHWM) after (c), with its PSS and private memory (smaps_rollup);
     where the memory goes: VmRSS step by step and tracemalloc by package and file, in fresh processes.
 """
@@ -101,14 +101,14 @@ def import_figures(app, xlsx: Path, tmp: str) -> dict:
 
 @contextlib.contextmanager
 def gunicorn(instance: str, workers: int, port: int, cache: int | None = None):
-    """A gunicorn master (--preload: bench/wsgi.py warms the app before the fork) serving
+    """A gunicorn master with the production settings (catalogue/serve.py: preload, warmed) serving
     bench/wsgi.py on the instance, the result cache at `cache` entries (None: the app's default)."""
     env = {k: v for k, v in os.environ.items() if k != "BENCH_SEARCH_CACHE"}
     env.update(BENCH_INSTANCE=instance, PYTHONPATH=str(BENCH.parent))
     if cache is not None:
         env["BENCH_SEARCH_CACHE"] = str(cache)
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--preload", "-w", str(workers), "-b", f"127.0.0.1:{port}",
+        [sys.executable, "-m", "gunicorn", "-c", "python:catalogue.serve", "-w", str(workers), "-b", f"127.0.0.1:{port}",
          "--chdir", str(BENCH), "--log-level", "warning", "--timeout", "120", "wsgi:application"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
@@ -411,7 +411,7 @@ def main() -> None:
             p50_95(zipf["fts"]) + " FTS5 (no result cache)", f"{ratio_zipf:.1f}x (p95)", "reported", None),
         row("(b) suggest p95 via GET /api/v1/suggest", f"{suggest_p95:.1f} ms", "—", "—", "≤ 20 ms",
             suggest_p95 <= 20),
-        row(f"(c) /search pages per second, distinct queries, result cache off; gunicorn --preload, {WORKERS} "
+        row(f"(c) /search pages per second, distinct queries, result cache off; gunicorn -c catalogue.serve, {WORKERS} "
             f"workers, {CONNECTIONS} connections ({plain['search']['tool']})", f"{plain['search']['rate']:.0f}/s",
             f"{plain['base']['rate']:.0f}/s /bench/base", f"{ratio_c:.1%}", "≥ 50%", ratio_c >= 0.5),
         row(f"(c) /search pages per second, Zipf stream, result cache {cache}",
@@ -419,9 +419,9 @@ def main() -> None:
             "≥ 50%", ratio_cz >= 0.5),
         row("(c) reference: /bench/base (Flask, base.html) vs /hello (before Flask)", f"{plain['base']['rate']:.0f}/s",
             f"{plain['hello']['rate']:.0f}/s /hello", f"{ratio_hello:.1%}", "—", None),
-        row("(d) cold start: spawn gunicorn --preload (warming before the fork) to first 200 on / (median of 3)",
+        row("(d) cold start: spawn gunicorn -c catalogue.serve (warming before the fork) to first 200 on / (median of 3)",
             f"{start:.2f} s", ", ".join(f"{s:.2f}" for s in served["starts"]) + " s", "—", "≤ 2 s", start <= 2),
-        row("(e) peak RSS per worker (VmHWM after (c), --preload), with PSS and private memory: distinct-query "
+        row("(e) peak RSS per worker (VmHWM after (c), preload), with PSS and private memory: distinct-query "
             "server", memory_cell(plain), "—", "—", "≤ 250 MB", max(w["hwm"] for w in plain["memory"]["workers"]) <= 250),
         row("(e) the same, Zipf-stream server (result cache filled)", memory_cell(popular), "—", "—", "≤ 250 MB",
             max(w["hwm"] for w in popular["memory"]["workers"]) <= 250),
@@ -443,7 +443,7 @@ def main() -> None:
         "in each, every search goes through the API and then through FTS5, interleaved, so both see the "
         f"same load. Resident memory at their end: {distinct['rss']:.0f} MB and {zipf['rss']:.0f} MB.", "",
         f"FTS5 baseline: {search.__doc__.split('The baseline is ')[1].strip()}", "",
-        f"(c): each load run is {args.seconds:.0f} s; two gunicorn servers in turn, each started with --preload "
+        f"(c): each load run is {args.seconds:.0f} s; two gunicorn servers in turn, each started with catalogue.serve (preload) "
         "(bench/wsgi.py warms the app, closes the database pool and the search index, gc.freeze()s, then "
         "gunicorn forks). The first has BENCH_SEARCH_CACHE=0 and cycles through the distinct queries; the "
         f"second keeps the app's default cache and goes through the Zipf stream in order (it served "

@@ -9,26 +9,19 @@ to create_app() on the instance named by BENCH_INSTANCE.
 BENCH_SEARCH_CACHE, when set, is passed as CATALOGUE_SEARCH_CACHE (entries of the per-process
 search result cache; 0 disables it); unset, the app's default holds.
 
-Made to run with gunicorn --preload: importing this module warms the app before the workers fork
-(one /search page loads the Chinese dictionaries and the Jinja templates, one /bench/base page),
-then closes what must not be shared across fork (the SQLAlchemy pool; the Whoosh searcher, whose
-segment files' offsets a seek-and-read would share between workers), and gc.freeze()s what is
-left so that the workers' garbage collections do not write to the shared pages.
-Run: BENCH_INSTANCE=/path gunicorn --preload -w 2 --chdir bench wsgi:application
+Run with the production settings (catalogue/serve.py: preload, the master warmed, then forked
+with no open index or database connection):
+BENCH_INSTANCE=/path gunicorn -c python:catalogue.serve -w 2 --chdir bench wsgi:application
 """
 
 from __future__ import annotations
 
-import gc
 import os
 from pathlib import Path
-from urllib.parse import quote
 
 from flask import render_template
 
 from catalogue import create_app
-from catalogue.extensions import db
-from catalogue.search.service import search_service
 
 _instance = os.environ["BENCH_INSTANCE"]
 _config = {
@@ -50,23 +43,6 @@ def bench_base():
     return render_template(_BASE)
 
 
-WARM_QUERY = "预热芯片"  # Chinese (loads the dictionaries) and none of the benchmark's queries
-
-
-def warm() -> None:
-    client = app.test_client()
-    for path in (f"/search?q={quote(WARM_QUERY)}", "/bench/base"):
-        response = client.get(path)
-        if response.status_code != 200:
-            raise RuntimeError(f"warming {path}: {response.status_code}")
-    with app.app_context():
-        search_service().index.close()
-        db.engine.dispose()
-    gc.collect()
-    gc.freeze()
-
-
-warm()
 HELLO = b"Hello, world!"
 
 

@@ -40,9 +40,9 @@ DEFAULTS: dict[str, object] = {
     # rows x columns of one sheet, blank cells included: 50,000 rows of 40 columns (the 15 import
     # fields with room for extra ones); parsing costs about 4-13 microseconds a cell
     "IMPORT_MAX_CELLS": 2_000_000,
-    "CATALOGUE_SEARCH_LOG_DAYS": 30,
+    "CATALOGUE_SEARCH_LOG_DAYS": 30,  # raw search-log rows kept; older ones become per-day totals
     # search responses each worker keeps for repeated searches, until the index next changes (0: none)
-    "CATALOGUE_SEARCH_CACHE": 1000,  # raw search-log rows kept; older ones become per-day totals
+    "CATALOGUE_SEARCH_CACHE": 500,
     "PER_PAGE": 20,
     "MAX_PER_PAGE": 100,
 }

@@ -25,7 +25,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 from catalogue.search.analysis import CATEGORY_LABEL_BOOST, CATEGORY_PART_BOOST, schema_dict_id
 from catalogue.search.docfields import phrase_key
 
-MAX_CACHED_POSTINGS = 4_000_000  # per open searcher: 12 bytes each, so 48 MB at most
+MAX_CACHED_POSTINGS = 2_500_000  # per open searcher: 12 bytes each, so 30 MB at most
 _EMPTY = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float64))
 
 
