@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import gc
 
+from flask import Flask
+
 from catalogue.search.service import warm
 
 preload_app = True
@@ -19,5 +21,9 @@ preload_app = True
 
 def when_ready(server) -> None:
     """In the master, after the app is loaded and before the first worker is forked."""
-    warm(server.app.wsgi())
+    app = server.app.wsgi()
+    if isinstance(app, Flask):
+        warm(app)
+    else:  # wrapped in other middleware: the workers load what they need themselves
+        server.log.warning("The WSGI application is not the Flask app itself: nothing was warmed before the fork")
     gc.freeze()

@@ -3,6 +3,8 @@ open index and no database connection. The resilience tests run every server wit
 
 from __future__ import annotations
 
+import gc
+
 from catalogue.extensions import db
 from catalogue.search import analysis
 from catalogue.search.engine import SearchRequest
@@ -24,7 +26,10 @@ def test_warm_loads_the_segmenter_and_leaves_nothing_open(app, make_exhibit):
     analysis._segmenters.pop(dict_id, None)
     db.session.remove()
     assert preload_app is True
-    when_ready(_Server(app))
+    try:
+        when_ready(_Server(app))
+    finally:
+        gc.unfreeze()  # as a forked worker's would be: the test process goes on collecting
     assert dict_id in analysis._segmenters
     assert index._searcher is None
     assert db.engine.pool.checkedout() == 0

@@ -99,10 +99,18 @@ def _close_held(held: list) -> None:
         held[0] = None
 
 
+RESULT_PAGE = 20  # hits: a response with up to this many counts once against the result cache's size
+
+
+def _weight(response: SearchResponse) -> int:
+    return max(1, -(-len(response.hits) // RESULT_PAGE))
+
+
 class SearchIndex:
     """The catalogue's search index under one directory; see the module docstring.
 
-    results: how many search responses this object keeps (0: none), keyed by the index generation
+    results: how many search responses of a default page (20 hits; larger pages count as several)
+    this object keeps (0: none), keyed by the index generation
     they were computed on and the whole request. Every change to the index (a commit here or in
     another process, a swapped generation) makes the next search reopen the searcher, which drops
     them all; a response depends on nothing but the index and the request (the search log is
@@ -112,6 +120,7 @@ class SearchIndex:
         self.root = os.path.abspath(root)
         self._results_size = max(0, int(results))
         self._results: OrderedDict = OrderedDict()
+        self._results_weight = 0  # the cached responses' hits, in pages of RESULT_PAGE
         self.result_hits = 0  # searches answered from the result cache (for tests and benchmarks)
         self._lock = threading.Lock()
         self._target: str | None = None
@@ -302,7 +311,7 @@ class SearchIndex:
             with contextlib.suppress(Exception):
                 self._searcher.close()
         self._searcher, self._target, self._cache = None, None, {}
-        self._results = OrderedDict()
+        self._results, self._results_weight = OrderedDict(), 0
 
     def close(self) -> None:
         with self._lock:
@@ -342,8 +351,9 @@ class SearchIndex:
                 return response
             response = run_search(searcher, self._cache, request, text)
             self._results[key] = response
-            while len(self._results) > self._results_size:
-                self._results.popitem(last=False)
+            self._results_weight += _weight(response)
+            while self._results and self._results_weight > self._results_size:
+                self._results_weight -= _weight(self._results.popitem(last=False)[1])
             return response
 
     def suggest(self, prefix: str, limit: int = 10) -> list[Suggestion]:

@@ -103,3 +103,20 @@ def test_the_cache_is_bounded_and_can_be_turned_off(tmp_path, database_template)
     finally:
         close_app(bounded)
         close_app(off)
+
+
+def test_large_pages_count_as_several(tmp_path, database_template):
+    app = make_app(tmp_path / "a", template=database_template, CATALOGUE_SEARCH_CACHE=10)
+    try:
+        with app.app_context():
+            index = search_service().index
+            for n in range(120):
+                index.apply([{"id": f"exhibit:{n}", "type": "exhibit", "db_id": n, "fingerprint": "x",
+                              "name": f"Radar unit {n}", "tags": []}], [], index.marker())
+            index.search(SearchRequest("radar", per_page=100))  # 100 hits: 5 default pages
+            index.search(SearchRequest("radar", per_page=100, page=2))  # 20 hits: 1 page
+            assert len(index._results) == 2 and index._results_weight == 6
+            index.search(SearchRequest("unit", per_page=100))  # 11 pages in all: the oldest goes
+            assert len(index._results) == 2 and index._results_weight == 6
+    finally:
+        close_app(app)
