@@ -443,9 +443,9 @@ def main() -> None:
         "in each, every search goes through the API and then through FTS5, interleaved, so both see the "
         f"same load. Resident memory at their end: {distinct['rss']:.0f} MB and {zipf['rss']:.0f} MB.", "",
         f"FTS5 baseline: {search.__doc__.split('The baseline is ')[1].strip()}", "",
-        f"(c): each load run is {args.seconds:.0f} s; two gunicorn servers in turn, each started with catalogue.serve (preload) "
-        "(bench/wsgi.py warms the app, closes the database pool and the search index, gc.freeze()s, then "
-        "gunicorn forks). The first has BENCH_SEARCH_CACHE=0 and cycles through the distinct queries; the "
+        f"(c): each load run is {args.seconds:.0f} s; two gunicorn servers in turn, each with the production "
+        "settings of catalogue/serve.py (preload: the master loads jieba and the pinyin table, closes the "
+        "database pool and the search index, gc.freeze()s, then forks). The first has BENCH_SEARCH_CACHE=0 and cycles through the distinct queries; the "
         f"second keeps the app's default cache and goes through the Zipf stream in order (it served "
         f"{popular['search']['requests']:,} of its searches, {served_repeats:.1%} of them repeats). /bench/base is "
         "a Flask route added by bench/wsgi.py that renders base.html with no search (same language, navigation "
