@@ -110,8 +110,8 @@ class SearchIndex:
     """The catalogue's search index under one directory; see the module docstring.
 
     results: how many search responses of a default page (20 hits; larger pages count as several)
-    this object keeps (0: none), keyed by the index generation
-    they were computed on and the whole request. Every change to the index (a commit here or in
+    this object keeps (0: none), keyed by the index generation they were computed on and the whole
+    request. Every change to the index (a commit here or in
     another process, a swapped generation) makes the next search reopen the searcher, which drops
     them all; a response depends on nothing but the index and the request (the search log is
     written by the caller for every search, cached or not)."""
