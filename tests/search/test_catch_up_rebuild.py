@@ -26,6 +26,7 @@ from tests.conftest import PG_URL
 from tests.imports.conftest import row, xlsx_bytes
 from tests.resilience.nodes import exhibitor_list
 from tests.resilience.test_faults import limit_file_size
+from tests.search.test_sync import committed_late
 
 QUERIES = ["芯片", "chip", "重庆", "雷达", "radar", "xinpian", "Chongqing Microelectronics 3"]
 
@@ -164,23 +165,11 @@ def test_ids_of_transactions_still_open_are_watched_after_a_rebuild(app):
                     "set CATALOGUE_TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test")
 def test_a_transaction_that_commits_after_an_import_rebuilt_the_index_is_applied(app, make_enterprise):
     enterprise = make_enterprise(name="Late Ltd")
-    slow = app.app_context()
-    slow.push()  # a second request's session, open across the import's commit
-    try:
-        db.session.add(Exhibit(enterprise_id=enterprise.id, name="Slow spectrometer", tags=[]))
-        db.session.flush()  # takes an outbox id now, commits later
-        fast = app.app_context()
-        fast.push()
-        try:
-            before = generation()
-            imported(exhibitor_xlsx(enterprises=4, exhibits_each=5))  # higher ids; rebuilds
-            assert generation() != before
-        finally:
-            fast.pop()
+    with committed_late(app, enterprise.id):
+        before = generation()
+        imported(exhibitor_xlsx(enterprises=4, exhibits_each=5))  # higher ids; rebuilds
+        assert generation() != before
         assert found("spectrometer") == set()
-        db.session.commit()
-    finally:
-        slow.pop()
     assert len(found("spectrometer")) == 1
     assert search_service().check().clean
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -22,6 +23,27 @@ from tests.conftest import PG_URL
 def found(query: str, **filters) -> set[str]:
     response = search_service().index.search(SearchRequest(query, per_page=100, **filters))
     return {hit.id for hit in response.hits}
+
+
+@contextlib.contextmanager
+def committed_late(app, enterprise_id: int):
+    """A "Slow spectrometer" exhibit flushed in a session of its own (so it takes its outbox id now)
+    and committed only when the block ends; the block runs in another app context, with its own
+    session (a second request, open across the first one's commit)."""
+    slow = app.app_context()
+    slow.push()
+    try:
+        db.session.add(Exhibit(enterprise_id=enterprise_id, name="Slow spectrometer", tags=[]))
+        db.session.flush()
+        fast = app.app_context()
+        fast.push()
+        try:
+            yield
+        finally:
+            fast.pop()
+        db.session.commit()
+    finally:
+        slow.pop()
 
 
 def test_a_commit_reaches_the_index(make_exhibit):
@@ -181,22 +203,10 @@ def test_two_processes_writing_at_once_lose_nothing(app, tmp_path):
                     "set CATALOGUE_TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test")
 def test_a_transaction_that_commits_late_is_still_applied(app, make_enterprise):
     enterprise = make_enterprise(name="Late Ltd")
-    slow = app.app_context()
-    slow.push()  # a second request's session, open across the first one's commit
-    try:
-        db.session.add(Exhibit(enterprise_id=enterprise.id, name="Slow spectrometer", tags=[]))
-        db.session.flush()  # takes an outbox id now, commits later
-        fast_ctx = app.app_context()
-        fast_ctx.push()
-        try:
-            db.session.add(Exhibit(enterprise_id=enterprise.id, name="Fast spectrometer", tags=[]))
-            db.session.commit()  # a higher outbox id, applied first
-        finally:
-            fast_ctx.pop()
+    with committed_late(app, enterprise.id):
+        db.session.add(Exhibit(enterprise_id=enterprise.id, name="Fast spectrometer", tags=[]))
+        db.session.commit()  # a higher outbox id, applied first
         assert len(found("spectrometer")) == 1
-        db.session.commit()
-    finally:
-        slow.pop()
     assert len(found("spectrometer")) == 2
     assert search_service().check().clean
 
