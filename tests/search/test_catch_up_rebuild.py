@@ -22,11 +22,10 @@ from catalogue.search import catchup
 from catalogue.search.engine import SearchRequest
 from catalogue.search.outbox import OutboxEntry
 from catalogue.search.service import search_service
-from tests.conftest import PG_URL
 from tests.imports.conftest import row, xlsx_bytes
 from tests.resilience.nodes import exhibitor_list
 from tests.resilience.test_faults import limit_file_size
-from tests.search.test_sync import committed_late
+from tests.search.test_sync import committed_late, late_ids
 
 QUERIES = ["芯片", "chip", "重庆", "雷达", "radar", "xinpian", "Chongqing Microelectronics 3"]
 
@@ -161,8 +160,7 @@ def test_ids_of_transactions_still_open_are_watched_after_a_rebuild(app):
     assert search_service().check().clean
 
 
-@pytest.mark.skipif(not PG_URL, reason="needs PostgreSQL, whose ids are handed out before commit; "
-                    "set CATALOGUE_TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test")
+@late_ids
 def test_a_transaction_that_commits_after_an_import_rebuilt_the_index_is_applied(app, make_enterprise):
     enterprise = make_enterprise(name="Late Ltd")
     with committed_late(app, enterprise.id):

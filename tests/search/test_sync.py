@@ -25,6 +25,11 @@ def found(query: str, **filters) -> set[str]:
     return {hit.id for hit in response.hits}
 
 
+# what committed_late() tests need: PostgreSQL hands out ids before commit (SQLite at commit)
+late_ids = pytest.mark.skipif(not PG_URL, reason="needs PostgreSQL, whose ids are handed out before commit; "
+                              "set CATALOGUE_TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
 @contextlib.contextmanager
 def committed_late(app, enterprise_id: int):
     """A "Slow spectrometer" exhibit flushed in a session of its own (so it takes its outbox id now)
@@ -199,8 +204,7 @@ def test_two_processes_writing_at_once_lose_nothing(app, tmp_path):
     assert search_service().check().clean
 
 
-@pytest.mark.skipif(not PG_URL, reason="needs PostgreSQL, whose ids are handed out before commit; "
-                    "set CATALOGUE_TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test")
+@late_ids
 def test_a_transaction_that_commits_late_is_still_applied(app, make_enterprise):
     enterprise = make_enterprise(name="Late Ltd")
     with committed_late(app, enterprise.id):
