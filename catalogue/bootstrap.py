@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from flask import Flask, current_app
-from flask_migrate import upgrade
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from catalogue.extensions import db
 from catalogue.locks import SCHEMA_LOCK, deployment_lock
@@ -23,6 +21,8 @@ def prepare_database(app: Flask) -> None:
             if _at_head():  # another worker did it while we waited
                 return
             was_new = not inspect(db.engine).has_table("enterprise")
+            from flask_migrate import upgrade  # alembic only when there is something to upgrade
+
             upgrade(directory=app.extensions["migrate"].directory)
             if was_new and app.config["CATALOGUE_DEMO"]:
                 from catalogue.demo import load_demo
@@ -49,11 +49,31 @@ def _where() -> str:
 
 
 def _at_head() -> bool:
-    script = ScriptDirectory.from_config(
-        current_app.extensions["migrate"].migrate.get_config(
-            current_app.extensions["migrate"].directory
-        )
-    )
+    """Whether the database is at the migrations' head, read without alembic (11 MB that every
+    worker would otherwise carry): the alembic_version table against head_revisions()."""
+    if not inspect(db.engine).has_table("alembic_version"):
+        return False
     with db.engine.connect() as connection:
-        current = set(MigrationContext.configure(connection).get_current_heads())
-    return current == set(script.get_heads())
+        current = set(connection.execute(text("SELECT version_num FROM alembic_version")).scalars())
+    return current == head_revisions(current_app.extensions["migrate"].directory)
+
+
+def head_revisions(directory: str) -> set[str]:
+    """The head revisions of a migrations directory, as alembic's ScriptDirectory.get_heads() gives
+    them (tests/test_app.py compares the two): the revisions no other revision names as its
+    down_revision. Each file's `revision` and `down_revision` are read as literals, never run."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (Path(directory) / "versions").glob("*.py"):
+        found = {}
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, (ast.Assign, ast.AnnAssign)):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                for target in targets:
+                    if isinstance(target, ast.Name) and target.id in ("revision", "down_revision"):
+                        found[target.id] = ast.literal_eval(node.value)
+        if "revision" in found:
+            revisions.add(found["revision"])
+            down = found.get("down_revision")
+            parents.update(down if isinstance(down, (tuple, list)) else [down] if down else [])
+    return revisions - parents

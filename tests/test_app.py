@@ -57,3 +57,33 @@ def make_app_on(directory, url, options):
         "CATALOGUE_SECRET_KEY": "x", "CATALOGUE_INDEX_DIR": str(directory / "index2"),
         "CATALOGUE_DATABASE_URL": url, "SQLALCHEMY_ENGINE_OPTIONS": options,
     })
+
+
+def test_the_head_check_reads_the_migrations_as_alembic_does(app, tmp_path):
+    """bootstrap.head_revisions (no alembic in a serving process) gives alembic's heads: for our
+    migrations, and for a directory with two branches and a merge of them."""
+    from alembic.script import ScriptDirectory
+
+    from catalogue.bootstrap import head_revisions
+
+    assert head_revisions(app.extensions["migrate"].directory) == {migrations_head(app)}
+    versions = tmp_path / "versions"
+    versions.mkdir()
+    for name, down in [("a1", None), ("b2", "a1"), ("c3", "a1"), ("d4", ("b2", "c3")), ("e5", "b2")]:
+        (versions / f"{name}.py").write_text(f"revision = {name!r}\ndown_revision = {down!r}\n")
+    assert head_revisions(str(tmp_path)) == {"d4", "e5"}
+    assert head_revisions(str(tmp_path)) == set(ScriptDirectory(str(tmp_path)).get_heads())
+
+
+def test_flask_db_commands_load_flask_migrate_when_used(app):
+    head = migrations_head(app)
+    runner = app.test_cli_runner()
+    version = "SELECT version_num FROM alembic_version"
+    result = runner.invoke(args=["db", "downgrade", "--", "-1"])
+    assert result.exit_code == 0, result.output
+    assert db.session.execute(text(version)).scalar() != head
+    db.session.rollback()
+    result = runner.invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    assert db.session.execute(text(version)).scalar() == head
+    assert "--directory" in app.test_cli_runner().invoke(args=["db", "--help"]).output

@@ -36,3 +36,29 @@ def test_warm_loads_the_segmenter_and_leaves_nothing_open(app, make_exhibit):
     with app.app_context():  # a forked worker opens its own searcher and finds the words
         hits = search_service().search(SearchRequest("车规级"), source="api").hits
         assert [hit.db_id for hit in hits] == [exhibit_id]
+
+
+def test_a_serving_process_loads_no_migration_or_spreadsheet_code(tmp_path):
+    """A worker that answers searches and pages never imports alembic (with mako and pygments),
+    openpyxl or pkg_resources: 25 MB of every worker's memory. Two fresh processes: the first
+    creates the instance (schema, demo, index), the second only serves."""
+    import json
+    import subprocess
+    import sys
+
+    script = (
+        "import json, sys\n"
+        "from catalogue import create_app\n"
+        "app = create_app({'INSTANCE_PATH': sys.argv[1], 'CATALOGUE_SECRET_KEY': 'x'})\n"
+        "client = app.test_client()\n"
+        "pages = [client.get(u).status_code for u in ('/', '/search?q=芯片', '/api/v1/search?q=lidar')]\n"
+        "heavy = ['alembic', 'mako', 'pygments', 'openpyxl', 'pkg_resources', 'flask_migrate']\n"
+        "print(json.dumps([pages, [m for m in heavy if m in sys.modules]]))\n"
+    )
+    run = [sys.executable, "-c", script, str(tmp_path / "instance")]
+    first = subprocess.run(run, capture_output=True, text=True, timeout=300)
+    assert first.returncode == 0, first.stderr[-2000:]
+    assert json.loads(first.stdout.splitlines()[-1])[0] == [200, 200, 200]
+    second = subprocess.run(run, capture_output=True, text=True, timeout=300)
+    assert second.returncode == 0, second.stderr[-2000:]
+    assert json.loads(second.stdout.splitlines()[-1]) == [[200, 200, 200], []]

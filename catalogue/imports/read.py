@@ -17,7 +17,6 @@ from catalogue.imports.sheet import (
     size_text,
 )
 from catalogue.imports.text import read_csv, read_json
-from catalogue.imports.xlsx import read_xlsx
 from catalogue.messages import N_, Message
 
 __all__ = ["Limits", "Problem", "Sheet", "SourceRow", "UnreadableFile", "read_table"]
@@ -48,6 +47,8 @@ def read_table(data: bytes, filename: str, limits: Limits = DEFAULT_LIMITS) -> S
                                             limit=size_text(limits.max_bytes)))
     kind = _detect(data, filename)
     if kind == "xlsx":
+        from catalogue.imports.xlsx import read_xlsx  # openpyxl (8 MB) only when a workbook arrives
+
         return read_xlsx(data, limits)
     if kind == "json":
         return read_json(data, limits)

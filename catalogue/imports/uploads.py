@@ -18,9 +18,6 @@ from datetime import datetime
 from pathlib import Path
 
 from flask import Flask, current_app
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from catalogue.catalog.models import utcnow
 from catalogue.extensions import db
@@ -273,6 +270,8 @@ def error_report(preview: dict, render=str) -> bytes:
     sheet = read_table(data, preview["filename"], limits_from(current_app.config))
     problems = {row["row"]: row["problems"] for row in preview["result"]["rows"]}
     width = max([len(sheet.headers), *(len(source.cells) for source in sheet.rows)])
+    from openpyxl import Workbook  # here, not at the top: a search worker never loads openpyxl (8 MB)
+
     workbook = Workbook(write_only=True)
     rows = workbook.create_sheet("Rows")  # the file's columns as they were: fix the rows and upload it again
     rows.append([_text_cell(rows, h) for h in (*_pad(sheet.headers, width), "Errors")])
@@ -293,8 +292,11 @@ def _pad(cells, width: int) -> list[str]:
     return [*cells, *[""] * (width - len(cells))]
 
 
-def _text_cell(worksheet, value: str) -> WriteOnlyCell:
+def _text_cell(worksheet, value: str):
     """A cell that holds the text as text, never as a formula."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
     cell = WriteOnlyCell(worksheet, ILLEGAL_CHARACTERS_RE.sub("", value or ""))
     cell.data_type = "s"
     return cell
