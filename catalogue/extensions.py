@@ -3,7 +3,6 @@
 import sqlite3
 
 import click
-
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
