@@ -12,6 +12,8 @@ Whoosh's searcher.
 
 from __future__ import annotations
 
+import pickle
+import zlib
 from array import array
 from collections import OrderedDict
 from collections.abc import Iterator
@@ -154,15 +156,42 @@ def _length_bytes(segment, fieldname: str):
     return length_bytes
 
 
+# How Whoosh 2.7.4 (whoosh3 codec) pickles a block's values (positions, characters): a tuple of
+# bytes, each one written (pickle protocol 2) as a call of _codecs.encode on a str. Unpickling them
+# is most of the cost of decoding a block of a positions field; ranking needs only ids and weights.
+_VALUES_START = b"(c_codecs\nencode\n"  # MARK, then the first value's GLOBAL
+_WITHOUT_VALUES = b"N\x87."  # None for the values, TUPLE3, STOP
+
+
+def _ids_and_weights(matcher: W3LeafMatcher) -> tuple:
+    """The current block's (delta-encoded ids, minified weights), without unpickling its values.
+
+    The block is the pickle of (ids, weights, values) with protocol 2, where the outer tuple is a
+    TUPLE3 at the end and a values tuple of 4 or more items starts with MARK and the one GLOBAL
+    of the stream. Cut there and closed with None, it unpickles to (ids, weights, None); the ids
+    and weights are ints and floats, whose opcodes cannot spell that GLOBAL. Anything else (a
+    shorter block, values of fixed size, another layout) is unpickled whole, as Whoosh does.
+    tests/search/test_ranking.py compares both decodings on every block of an index."""
+    data = matcher._postfile.get(matcher._dataoffset, matcher._nextoffset - matcher._dataoffset)
+    if matcher._compression:
+        data = zlib.decompress(data)
+    if matcher._blocklength > 3:
+        cut = data.find(_VALUES_START)
+        if cut > 0:
+            ids, weights, _values = pickle.loads(data[:cut] + _WITHOUT_VALUES)
+            return ids, weights
+    ids, weights, _values = pickle.loads(data)
+    return ids, weights
+
+
 def _blocks(matcher) -> Iterator[tuple]:
     """(ids as an int64 array, weights) of a segment's postings, a block at a time, deleted
-    documents included. Whoosh's own blocks are decoded here as W3LeafMatcher does, but the ids
-    with numpy's running sum instead of its delta_decode generator."""
+    documents included. Whoosh's own blocks are decoded here as W3LeafMatcher does, but without
+    their values (_ids_and_weights) and with numpy's running sum instead of its delta_decode."""
     inner = getattr(matcher, "child", matcher)  # a FilterMatcher hides a segment's deletions
     if type(inner) is W3LeafMatcher and not inner._byteids:
         while inner.is_active():
-            inner._read_data()
-            ids, weights = inner._data[0], inner._data[1]
+            ids, weights = _ids_and_weights(inner)
             count = inner._blocklength
             if weights is None:
                 weights = array("f", [1.0]) * count

@@ -78,3 +78,33 @@ def test_rank_equals_whoosh_scoring(catalogue, text):
         assert [docnum for docnum, _score in ours] == [hit.docnum for hit in theirs]
         assert [score for _docnum, score in ours] == pytest.approx([hit.score for hit in theirs], rel=1e-12)
         assert {int(d) for d in np.flatnonzero(selected)} == set(searcher.docs_for_query(query))
+
+
+def test_blocks_decode_without_their_values_as_whoosh_does(catalogue):
+    """ranking._ids_and_weights (the block's pickle cut before its positions) gives the ids and
+    weights that unpickling the whole block gives, for every block of every term of every field
+    in every segment; and the cut is taken wherever a block has positions to skip."""
+    import pickle
+    import zlib
+
+    index = search_service().index
+    cut = whole = 0
+    with index._lock:
+        searcher = index._reader_searcher()
+        for segment, _base in searcher.reader().leaf_readers():
+            for fieldname, text in segment.all_terms():
+                if not isinstance(text, bytes) or fieldname not in searcher.schema:
+                    continue
+                matcher = segment.postings(fieldname, text)
+                inner = getattr(matcher, "child", matcher)
+                if type(inner) is not ranking.W3LeafMatcher or inner._byteids:
+                    continue
+                while inner.is_active():
+                    raw = inner._postfile.get(inner._dataoffset, inner._nextoffset - inner._dataoffset)
+                    data = zlib.decompress(raw) if inner._compression else raw
+                    assert ranking._ids_and_weights(inner) == pickle.loads(data)[:2], (fieldname, text)
+                    if inner._blocklength > 3 and ranking._VALUES_START in data:
+                        cut += 1
+                    whole += 1
+                    inner._next_block()
+    assert cut > 20 and whole > cut
