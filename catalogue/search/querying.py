@@ -166,7 +166,7 @@ class DocSets:
 
     def ids(self, fieldname: str, value: str) -> np.ndarray:
         """The documents with the term: its cached postings' sorted document numbers."""
-        return ranking.postings(self.searcher, self.cache, fieldname, clean(value))[0]
+        return ranking.postings(self.searcher, self.cache, fieldname, clean(value)).ids
 
     def term(self, fieldname: str, value: str) -> np.ndarray:
         docs = self.none()

@@ -17,6 +17,7 @@ import zlib
 from array import array
 from collections import OrderedDict
 from collections.abc import Iterator
+from typing import NamedTuple
 
 import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
@@ -27,8 +28,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 from catalogue.search.analysis import CATEGORY_LABEL_BOOST, CATEGORY_PART_BOOST, schema_dict_id
 from catalogue.search.docfields import phrase_key
 
-MAX_CACHED_POSTINGS = 2_500_000  # per open searcher: 12 bytes each, so 30 MB at most
-_EMPTY = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float64))
+MAX_CACHED_BYTES = 30_000_000  # of postings per open searcher (5 bytes each, mostly)
 
 
 def can_rank(searcher, leaves: list[Query]) -> bool:
@@ -58,27 +58,52 @@ def rank(searcher, cache: dict, leaves: list[Term], selected: np.ndarray, limit:
     totals = np.zeros(len(selected), dtype=np.float64)
     touched = np.zeros(len(selected), dtype=bool)
     for leaf in leaves:
-        ids, term_scores = postings(searcher, cache, leaf.fieldname, leaf.text)
-        if not len(ids):
+        found = postings(searcher, cache, leaf.fieldname, leaf.text)
+        if not len(found.ids):
             continue
-        keep = selected[ids]
-        docs = ids[keep]
+        keep = selected[found.ids]
+        docs = found.ids[keep]
         if len(docs):
-            totals[docs] += term_scores[keep] * leaf.boost  # a term's document numbers are distinct
+            # a term's document numbers are distinct
+            totals[docs] += scores(searcher, cache, leaf.fieldname, found, keep) * leaf.boost
             touched[docs] = True
     found = np.flatnonzero(touched)
-    scores = totals[found]
+    ranked = totals[found]
     if len(found) > limit:  # keep the limit best (and any tied with the last of them)
-        floor = np.partition(scores, len(scores) - limit)[len(scores) - limit]
-        best = scores >= floor
-        found, scores = found[best], scores[best]
-    order = np.lexsort((found, -scores))[:limit]
-    return [(int(found[i]), float(scores[i])) for i in order]
+        floor = np.partition(ranked, len(ranked) - limit)[len(ranked) - limit]
+        best = ranked >= floor
+        found, ranked = found[best], ranked[best]
+    order = np.lexsort((found, -ranked))[:limit]
+    return [(int(found[i]), float(ranked[i])) for i in order]
 
 
-def postings(searcher, cache: dict, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
-    """(document numbers ascending, their BM25F scores) of a term in the open searcher; deleted
-    documents left out. In an unscored field the score is the term's weight, as in Whoosh."""
+class Postings(NamedTuple):
+    """A term's postings in the open searcher: document numbers (ascending, int32), their weights
+    (term frequency times any field boost: uint8 where every one is a whole number below 256,
+    float32 where that holds them exactly, else float64) and the term's idf (0 in an unscored
+    field). Scores are computed from these when ranking (scores()), so a cached posting costs 5
+    bytes, not the 12 of a number and a score."""
+
+    ids: np.ndarray
+    weights: np.ndarray
+    idf: float
+
+
+_EMPTY = Postings(np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.uint8), 0.0)
+
+
+def _compact(weights: np.ndarray) -> np.ndarray:
+    """weights (float64) in the smallest type that gives back the same floats."""
+    for kind in (np.uint8, np.float32):
+        small = weights.astype(kind)
+        if np.array_equal(small.astype(np.float64), weights):
+            return small
+    return weights
+
+
+def postings(searcher, cache: dict, fieldname: str, text: str) -> Postings:
+    """A term's postings in the open searcher, deleted documents left out; cached (at most
+    MAX_CACHED_BYTES of them, the least recently used dropped first)."""
     store: OrderedDict = cache.setdefault("postings", OrderedDict())
     key = (fieldname, text)
     if key in store:
@@ -88,9 +113,7 @@ def postings(searcher, cache: dict, fieldname: str, text: str) -> tuple[np.ndarr
     if key not in reader:  # remembered too: with several segments the lookup is not cheap
         store[key] = _EMPTY
         return _EMPTY
-    all_ids, all_scores = [], []
-    scorable = searcher.schema[fieldname].scorable
-    idf, k1_plus_1 = (searcher.idf(fieldname, text), searcher.weighting.K1 + 1) if scorable else (0, 0)
+    all_ids, all_weights = [], []
     for segment, base in reader.leaf_readers():
         if key not in segment:
             continue
@@ -102,18 +125,30 @@ def postings(searcher, cache: dict, fieldname: str, text: str) -> tuple[np.ndarr
         if segment.has_deletions():
             keep = ~np.isin(ids, _deleted(segment))
             ids, weights = ids[keep], weights[keep]
-        if scorable:  # the expression and its order are Whoosh's bm25(), so the floats are the same
-            norms, lengths = _norms(searcher, cache, segment, fieldname)
-            weights = idf * ((weights * k1_plus_1) / (weights + norms[lengths(ids)]))
         all_ids.append(ids + base if base else ids)
-        all_scores.append(weights)  # in an unscored field: the weight
-    ids = np.concatenate(all_ids).astype(np.int32) if all_ids else _EMPTY[0]
-    found = (ids, np.concatenate(all_scores)) if len(ids) else _EMPTY
-    size = cache.get("postings_size", 0) + len(ids)
-    while store and size > MAX_CACHED_POSTINGS:
-        size -= len(store.popitem(last=False)[1][0])
-    store[key], cache["postings_size"] = found, size
+        all_weights.append(weights)
+    if not all_ids or not sum(map(len, all_ids)):
+        found = _EMPTY
+    else:
+        idf = searcher.idf(fieldname, text) if searcher.schema[fieldname].scorable else 0.0
+        found = Postings(np.concatenate(all_ids).astype(np.int32), _compact(np.concatenate(all_weights)), idf)
+    size = cache.get("postings_bytes", 0) + found.ids.nbytes + found.weights.nbytes
+    while store and size > MAX_CACHED_BYTES:
+        _key, dropped = store.popitem(last=False)
+        size -= dropped.ids.nbytes + dropped.weights.nbytes
+    store[key], cache["postings_bytes"] = found, size
     return found
+
+
+def scores(searcher, cache: dict, fieldname: str, found: Postings, where=slice(None)) -> np.ndarray:
+    """The BM25F scores of the postings found[where] (an index or a boolean mask); in an unscored
+    field the weight, as in Whoosh. The expression and its order are Whoosh's bm25(), with the
+    searcher's K1 and B, idf and average field length, so the floats are the same."""
+    weights = found.weights[where].astype(np.float64)
+    if not searcher.schema[fieldname].scorable:
+        return weights
+    norms, lengths = _norms(searcher, cache, fieldname)
+    return found.idf * ((weights * (searcher.weighting.K1 + 1)) / (weights + norms[lengths[found.ids[where]]]))
 
 
 def _deleted(segment) -> np.ndarray:
@@ -124,36 +159,37 @@ def _deleted(segment) -> np.ndarray:
     return np.array([d for d in range(segment.doc_count_all()) if segment.is_deleted(d)], dtype=np.int64)
 
 
-def _norms(searcher, cache: dict, segment, fieldname: str):
-    """(norm by length byte, the length byte of a document in this segment) for a field, where
-    norm = K1 * ((1 - B) + B * length / average length), Whoosh's BM25F denominator less tf."""
-    key = ("norms", id(segment), fieldname)
+def _norms(searcher, cache: dict, fieldname: str) -> tuple[np.ndarray, np.ndarray]:
+    """(norm by length byte, every document's length byte) for a field, where norm =
+    K1 * ((1 - B) + B * length / average length), Whoosh's BM25F denominator less tf, and the
+    length bytes are indexed by the reader's document numbers (all segments, one byte each)."""
+    key = ("norms", fieldname)
     if key not in cache:
         weighting = searcher.weighting
         b = weighting._field_B.get(fieldname, weighting.B)
         k1, average = weighting.K1, searcher.avg_field_length(fieldname) or 1
         norms = np.array([k1 * ((1 - b) + b * byte_to_length(byte) / average) for byte in range(256)])
-        cache[key] = (norms, _length_bytes(segment, fieldname))
+        reader = searcher.reader()
+        lengths = np.zeros(reader.doc_count_all(), dtype=np.uint8)
+        for segment, base in reader.leaf_readers():
+            table = _length_bytes(segment, fieldname)
+            lengths[base:base + len(table)] = table
+        cache[key] = (norms, lengths)
     return cache[key]
 
 
-def _length_bytes(segment, fieldname: str):
-    """A function from an array of a segment's document numbers to their length bytes in the field."""
+def _length_bytes(segment, fieldname: str) -> np.ndarray:
+    """The length byte of each of a segment's documents in the field."""
+    count = segment.doc_count_all()
     try:  # the raw per-document column: one byte per document (whoosh.codec.whoosh3)
         column = segment._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
         raw = bytes(column._dbfile.get(column._basepos, column._count)) if column._fixedlen == 1 else None
     except AttributeError:  # no such column, or another codec: ask per document
         raw = None
-    if raw is not None:
-        missing = segment.doc_count_all() - len(raw)  # documents past the end: the default, 0
-        table = np.frombuffer(raw + bytes(max(0, missing)), dtype=np.uint8)
-        return table.__getitem__
-
-    def length_bytes(docs: np.ndarray) -> np.ndarray:
-        return np.array([length_to_byte(segment.doc_field_length(int(d), fieldname, 1)) for d in docs],
-                        dtype=np.uint8)
-
-    return length_bytes
+    if raw is not None:  # documents past the end of the column have the default, 0
+        return np.frombuffer(raw[:count] + bytes(max(0, count - len(raw))), dtype=np.uint8)
+    return np.array([length_to_byte(segment.doc_field_length(d, fieldname, 1)) for d in range(count)],
+                    dtype=np.uint8)
 
 
 # How Whoosh 2.7.4 (whoosh3 codec) pickles a block's values (positions, characters): a tuple of
