@@ -62,3 +62,29 @@ def test_a_serving_process_loads_no_migration_or_spreadsheet_code(tmp_path):
     second = subprocess.run(run, capture_output=True, text=True, timeout=300)
     assert second.returncode == 0, second.stderr[-2000:]
     assert json.loads(second.stdout.splitlines()[-1]) == [[200, 200, 200], []]
+
+
+def test_the_plain_segmenter_is_jiebas_own_dictionary(tmp_path, monkeypatch):
+    """analysis._new_segmenter reads jieba's cache of its dictionary in one go instead of calling
+    initialize(): the same table and total as jieba's own initialize(). With no cache (or a damaged
+    one) jieba builds the table and writes the cache. In a cache directory of the test's own."""
+    import os
+
+    import jieba
+
+    monkeypatch.setattr(analysis, "_JIEBA_CACHE", str(tmp_path))
+    cache = tmp_path / "jieba.cache"
+    first = analysis._new_segmenter()  # no cache yet: jieba's initialize() writes it
+    assert cache.stat().st_size > 1_000_000
+    ours = analysis._new_segmenter()  # read from the cache
+    theirs = jieba.Tokenizer()
+    theirs.tmp_dir = str(tmp_path)
+    theirs.initialize()
+    for segmenter in (first, ours):
+        assert segmenter.initialized and segmenter.total == theirs.total and segmenter.FREQ == theirs.FREQ
+    assert list(ours.cut("车规级微控制器芯片")) == ["车规级", "微控制器", "芯片"]
+    with open(cache, "r+b") as f:
+        f.truncate(100)  # damaged: marshal cannot read it
+    again = analysis._new_segmenter()
+    assert again.total == theirs.total and len(again.FREQ) == len(theirs.FREQ)
+    assert os.path.getsize(cache) > 1_000_000  # jieba wrote it again
