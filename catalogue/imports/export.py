@@ -73,9 +73,8 @@ def export_bytes(fmt: str) -> bytes:
         writer.writerows([neutralise(row[f]) for f in FIELDS] for row in rows)
         return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: Excel opens Chinese CSV correctly
     if fmt == "xlsx":
-        from openpyxl import (
-            Workbook,  # here, not at the top: a search worker never loads openpyxl (8 MB)
-        )
+        # imported here, not at the top: a serving process never loads openpyxl (8 MB)
+        from openpyxl import Workbook
 
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet("Exhibitors")

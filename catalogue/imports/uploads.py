@@ -270,9 +270,8 @@ def error_report(preview: dict, render=str) -> bytes:
     sheet = read_table(data, preview["filename"], limits_from(current_app.config))
     problems = {row["row"]: row["problems"] for row in preview["result"]["rows"]}
     width = max([len(sheet.headers), *(len(source.cells) for source in sheet.rows)])
-    from openpyxl import (
-        Workbook,  # here, not at the top: a search worker never loads openpyxl (8 MB)
-    )
+    # imported here, not at the top: a serving process never loads openpyxl (8 MB)
+    from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
     rows = workbook.create_sheet("Rows")  # the file's columns as they were: fix the rows and upload it again
