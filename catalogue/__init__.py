@@ -17,6 +17,9 @@ MIGRATIONS_DIR = str(PROJECT_ROOT / "migrations")
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app: config, extensions, blueprints, error handlers, commands; then the schema."""
+    from catalogue.imports.read import require_safe_xml
+
+    require_safe_xml()
     instance_path = (test_config or {}).get("INSTANCE_PATH") or os.environ.get("CATALOGUE_INSTANCE_PATH")
     app = Flask(
         __name__,

@@ -67,7 +67,7 @@ def head_revisions(directory: str) -> set[str]:
     for path in (Path(directory) / "versions").glob("*.py"):
         found = {}
         for node in ast.parse(path.read_text(encoding="utf-8")).body:
-            if isinstance(node, (ast.Assign, ast.AnnAssign)):
+            if isinstance(node, ast.Assign) or (isinstance(node, ast.AnnAssign) and node.value is not None):
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 for target in targets:
                     if isinstance(target, ast.Name) and target.id in ("revision", "down_revision"):

@@ -40,6 +40,8 @@ class _MigrateConfig:
         self.app, self.db, self.directory = app, db, directory
 
     def __getattr__(self, name: str):
+        if name.startswith("__") or name in ("app", "db", "directory"):  # copy, pickle, hasattr probes
+            raise AttributeError(name)
         if self.app.extensions.get("migrate") is self:
             from flask_migrate import Migrate
 
@@ -52,12 +54,10 @@ class _DbCommands(click.Group):
     group (its options, callback and commands) parses and runs the command line."""
 
     def make_context(self, info_name, args, parent=None, **extra):
-        from flask import current_app
-        from flask.cli import ScriptInfo
+        # Flask-Migrate itself is set up for the app when its commands first read
+        # app.extensions["migrate"] (the stand-in above)
         from flask_migrate.cli import db as commands
 
-        app = parent.ensure_object(ScriptInfo).load_app() if parent else current_app
-        app.extensions["migrate"].migrate  # noqa: B018  (sets up Flask-Migrate for the app)
         return commands.make_context(info_name, args, parent=parent, **extra)
 
 

@@ -76,14 +76,21 @@ def test_the_head_check_reads_the_migrations_as_alembic_does(app, tmp_path):
 
 
 def test_flask_db_commands_load_flask_migrate_when_used(app):
-    head = migrations_head(app)
+    """`flask db` is a stand-in until used: its help, and a downgrade and upgrade through it, are
+    Flask-Migrate's own."""
+    from catalogue.extensions import _DbCommands, _MigrateConfig
+
+    assert type(app.extensions["migrate"]) is _MigrateConfig and type(app.cli.commands["db"]) is _DbCommands
     runner = app.test_cli_runner()
+    assert "--directory" in runner.invoke(args=["db", "--help"]).output
+    assert "downgrade" in runner.invoke(app.cli.commands["db"], ["--help"]).output  # the group on its own
+    assert type(app.extensions["migrate"]) is _MigrateConfig  # help loads the commands, not the config
     version = "SELECT version_num FROM alembic_version"
     result = runner.invoke(args=["db", "downgrade", "--", "-1"])
     assert result.exit_code == 0, result.output
+    head = migrations_head(app)
     assert db.session.execute(text(version)).scalar() != head
     db.session.rollback()
     result = runner.invoke(args=["db", "upgrade"])
     assert result.exit_code == 0, result.output
     assert db.session.execute(text(version)).scalar() == head
-    assert "--directory" in app.test_cli_runner().invoke(args=["db", "--help"]).output

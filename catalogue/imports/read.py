@@ -6,6 +6,8 @@ Pure: no Flask, no database. Any bytes either give a `Sheet` or raise `Unreadabl
 from __future__ import annotations
 
 import codecs
+import importlib.util
+import os
 
 from catalogue.imports.sheet import (
     DEFAULT_LIMITS,
@@ -22,6 +24,15 @@ from catalogue.messages import N_, Message
 __all__ = ["Limits", "Problem", "Sheet", "SourceRow", "UnreadableFile", "read_table"]
 
 _SNIFF_BYTES = 8 * 1024
+
+
+def require_safe_xml() -> None:
+    """Refuse to start where openpyxl would parse workbooks without defusedxml (it is missing, or
+    OPENPYXL_DEFUSEDXML turns it off): what catalogue/imports/xlsx.py checks when it is imported,
+    asked at start-up without importing openpyxl (which a serving process never loads)."""
+    if importlib.util.find_spec("defusedxml") is None or os.environ.get("OPENPYXL_DEFUSEDXML", "True") != "True":
+        raise RuntimeError("openpyxl would not use defusedxml; install it and unset OPENPYXL_DEFUSEDXML")
+
 
 _SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"%PDF", N_("a PDF document")),

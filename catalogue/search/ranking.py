@@ -4,10 +4,10 @@ Whoosh scores a flat Or of terms one posting at a time through a tree of matcher
 calls per posting, decoding every posting block again on every search (and with optimize=False,
 which we need for whoosh-community/whoosh#446, it scores every posting of every term). Here a term's
 postings are decoded once per open searcher, a block at a time, into arrays of document numbers and
-their BM25F scores (the searcher's B and K1, its idf and average field length: the very numbers
-Whoosh computes), kept as numpy arrays while memory allows; a search then adds up boost x score
-for the documents it already knows match, a whole term at a time in C. A query with a phrase, or another weighting model, goes back to
-Whoosh's searcher.
+weights, kept as numpy arrays while memory allows; a search then computes the BM25F scores of the
+documents it already knows match (the searcher's B and K1, its idf and average field length: the
+very numbers Whoosh computes) and adds up boost x score, a whole term at a time in C. A query with
+a phrase, or another weighting model, goes back to Whoosh's searcher.
 """
 
 from __future__ import annotations
@@ -94,11 +94,18 @@ _EMPTY = Postings(np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.uint8), 0.0)
 
 def _compact(weights: np.ndarray) -> np.ndarray:
     """weights (float64) in the smallest type that gives back the same floats."""
-    for kind in (np.uint8, np.float32):
-        small = weights.astype(kind)
-        if np.array_equal(small.astype(np.float64), weights):
-            return small
+    if not len(weights) or not np.isfinite(weights).all():
+        return weights
+    low, high = weights.min(), weights.max()
+    for kind, fits in ((np.uint8, low >= 0 and high <= 255), (np.float32, -3e38 < low and high < 3e38)):
+        if fits:
+            small = weights.astype(kind)
+            if np.array_equal(small.astype(np.float64), weights):
+                return small
     return weights
+
+
+ENTRY_BYTES = 300  # what a cached term costs besides its arrays: key, tuple, array headers
 
 
 def postings(searcher, cache: dict, fieldname: str, text: str) -> Postings:
@@ -110,11 +117,9 @@ def postings(searcher, cache: dict, fieldname: str, text: str) -> Postings:
         store.move_to_end(key)
         return store[key]
     reader = searcher.reader()
-    if key not in reader:  # remembered too: with several segments the lookup is not cheap
-        store[key] = _EMPTY
-        return _EMPTY
     all_ids, all_weights = [], []
-    for segment, base in reader.leaf_readers():
+    # a term not in the index is remembered too (and counted): with several segments the lookup is not cheap
+    for segment, base in reader.leaf_readers() if key in reader else []:
         if key not in segment:
             continue
         blocks = list(_blocks(segment.postings(fieldname, text)))
@@ -132,12 +137,16 @@ def postings(searcher, cache: dict, fieldname: str, text: str) -> Postings:
     else:
         idf = searcher.idf(fieldname, text) if searcher.schema[fieldname].scorable else 0.0
         found = Postings(np.concatenate(all_ids).astype(np.int32), _compact(np.concatenate(all_weights)), idf)
-    size = cache.get("postings_bytes", 0) + found.ids.nbytes + found.weights.nbytes
+    size = cache.get("postings_bytes", 0) + _cost(found)
     while store and size > MAX_CACHED_BYTES:
         _key, dropped = store.popitem(last=False)
-        size -= dropped.ids.nbytes + dropped.weights.nbytes
+        size -= _cost(dropped)
     store[key], cache["postings_bytes"] = found, size
     return found
+
+
+def _cost(found: Postings) -> int:
+    return ENTRY_BYTES + found.ids.nbytes + found.weights.nbytes
 
 
 def scores(searcher, cache: dict, fieldname: str, found: Postings, where=slice(None)) -> np.ndarray:
@@ -183,8 +192,10 @@ def _length_bytes(segment, fieldname: str) -> np.ndarray:
     count = segment.doc_count_all()
     try:  # the raw per-document column: one byte per document (whoosh.codec.whoosh3)
         column = segment._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+        if column is None:  # no document of the segment has the field: it has no postings to score
+            return np.zeros(count, dtype=np.uint8)
         raw = bytes(column._dbfile.get(column._basepos, column._count)) if column._fixedlen == 1 else None
-    except AttributeError:  # no such column, or another codec: ask per document
+    except AttributeError:  # another codec: ask per document
         raw = None
     if raw is not None:  # documents past the end of the column have the default, 0
         return np.frombuffer(raw[:count] + bytes(max(0, count - len(raw))), dtype=np.uint8)

@@ -162,3 +162,16 @@ def test_xlsx_numbers_formatted_with_leading_zeros_keep_them(tmp_path):
     workbook.save(path)
     rows = read_table(path.read_bytes(), "codes.xlsx").rows
     assert [r.values["exhibit_code"] for r in rows] == ["007", "42"]
+
+
+def test_the_app_refuses_to_start_where_openpyxl_would_not_use_defusedxml(tmp_path: Path, monkeypatch) -> None:
+    """Workbooks are parsed only through defusedxml. A serving process never imports openpyxl, so
+    create_app() asks what openpyxl would decide (OPENPYXL_DEFUSEDXML) before anything else."""
+    import pytest
+
+    from catalogue import create_app
+
+    monkeypatch.setenv("OPENPYXL_DEFUSEDXML", "False")
+    with pytest.raises(RuntimeError, match="defusedxml"):
+        create_app({"INSTANCE_PATH": str(tmp_path / "instance"), "CATALOGUE_SECRET_KEY": "x"})
+    assert not (tmp_path / "instance").exists()  # refused before anything was created

@@ -76,7 +76,7 @@ def test_rank_equals_whoosh_scoring(catalogue, text):
         theirs = searcher.search(Or(flat), filter=set(np.flatnonzero(selected).tolist()), limit=10,
                                  optimize=False)
         assert [docnum for docnum, _score in ours] == [hit.docnum for hit in theirs]
-        assert [score for _docnum, score in ours] == pytest.approx([hit.score for hit in theirs], rel=1e-12)
+        assert [score for _docnum, score in ours] == [hit.score for hit in theirs]  # the very same floats
         assert {int(d) for d in np.flatnonzero(selected)} == set(searcher.docs_for_query(query))
 
 
@@ -108,3 +108,36 @@ def test_blocks_decode_without_their_values_as_whoosh_does(catalogue):
                     whole += 1
                     inner._next_block()
     assert cut > 20 and whole > cut
+
+
+def test_weights_are_kept_in_the_smallest_type_that_gives_them_back():
+    whole = np.array([1.0, 2.0, 255.0])
+    assert ranking._compact(whole).dtype == np.uint8
+    boosted = np.array([1.5, 0.25, 300.0])  # a field boost times a frequency, exact in float32
+    assert ranking._compact(boosted).dtype == np.float32
+    fine = np.array([0.1, 2.0])  # 0.1 is not exact in float32
+    assert ranking._compact(fine).dtype == np.float64
+    for weights in (whole, boosted, fine, np.array([1e300, 1.0]), np.array([-1.0, np.inf])):
+        assert np.array_equal(ranking._compact(weights).astype(np.float64), weights)
+
+
+def test_the_postings_cache_counts_what_it_keeps_and_stays_within_its_bound(catalogue, monkeypatch):
+    """Every cached term (a miss too) counts its arrays and ENTRY_BYTES; the least recently used
+    go first once MAX_CACHED_BYTES is passed."""
+    index = search_service().index
+    with index._lock:
+        searcher = index._reader_searcher()
+        terms = [("description", t) for t in ("chip", "smart", "vehicl", "design", "level", "no-such-word")]
+        cache: dict = {}
+        for field, text in terms:
+            ranking.postings(searcher, cache, field, text)
+        store = cache["postings"]
+        assert list(store) == terms
+        assert cache["postings_bytes"] == sum(ranking._cost(p) for p in store.values())
+        monkeypatch.setattr(ranking, "MAX_CACHED_BYTES", cache["postings_bytes"] - 1)
+        ranking.postings(searcher, cache, *terms[0])  # a hit: moved to the end, nothing dropped
+        assert len(store) == len(terms)
+        ranking.postings(searcher, cache, "name", "chip")  # a new term: the oldest go
+        assert ("description", "smart") not in store and list(store)[-2:] == [terms[0], ("name", "chip")]
+        assert cache["postings_bytes"] == sum(ranking._cost(p) for p in store.values())
+        assert cache["postings_bytes"] <= ranking.MAX_CACHED_BYTES
