@@ -50,7 +50,6 @@ from .analysis import (
 )
 from .querying import run_search, run_suggest
 from .request import (
-    MAX_PER_PAGE,
     Hit,
     InvalidQuery,
     SearchRequest,
@@ -342,8 +341,7 @@ class SearchIndex:
             if not self._results_size:
                 return run_search(searcher, self._cache, request, text)
             key = (self._target, searcher.reader().generation(), text, request.type, request.category,
-                   request.hall, max(1, int(request.page)), min(max(1, int(request.per_page)), MAX_PER_PAGE),
-                   request.lang)
+                   request.hall, *request.paging(), request.lang)
             response = self._results.get(key)
             if response is not None:
                 self._results.move_to_end(key)

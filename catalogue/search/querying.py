@@ -23,7 +23,6 @@ from catalogue.search.analysis import (
     runs,
 )
 from catalogue.search.request import (
-    MAX_PER_PAGE,
     TYPES,
     Hit,
     SearchRequest,
@@ -277,8 +276,7 @@ def run_search(searcher, cache: dict, request: SearchRequest, text: str) -> Sear
         "category": sorted(categories.items(), key=lambda item: (-item[1], item[0])),
         "type": sets.type_counts(by_type),
     }
-    page = max(1, int(request.page))
-    per_page = min(max(1, int(request.per_page)), MAX_PER_PAGE)
+    page, per_page = request.paging()
     hits = []
     if total and (page - 1) * per_page < total:
         flat = leaves(query) + ranking.category_leaves(searcher, searched)

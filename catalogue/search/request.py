@@ -35,6 +35,10 @@ class SearchRequest:
     per_page: int = 20
     lang: str | None = None  # "en"/"zh": snippets from that description, else the best matching one
 
+    def paging(self) -> tuple[int, int]:
+        """(page, per_page) as answered: page at least 1, per_page between 1 and MAX_PER_PAGE."""
+        return max(1, int(self.page)), min(max(1, int(self.per_page)), MAX_PER_PAGE)
+
 
 @dataclass
 class Hit:
