@@ -65,7 +65,7 @@ def rank(searcher, cache: dict, leaves: list[Term], selected: np.ndarray, limit:
         docs = found.ids[keep]
         if len(docs):
             # a term's document numbers are distinct
-            totals[docs] += scores(searcher, cache, leaf.fieldname, found, keep) * leaf.boost
+            totals[docs] += scores(searcher, cache, leaf.fieldname, found.idf, docs, found.weights[keep]) * leaf.boost
             touched[docs] = True
     found = np.flatnonzero(touched)
     ranked = totals[found]
@@ -149,15 +149,15 @@ def _cost(found: Postings) -> int:
     return ENTRY_BYTES + found.ids.nbytes + found.weights.nbytes
 
 
-def scores(searcher, cache: dict, fieldname: str, found: Postings, where=slice(None)) -> np.ndarray:
-    """The BM25F scores of the postings found[where] (an index or a boolean mask); in an unscored
-    field the weight, as in Whoosh. The expression and its order are Whoosh's bm25(), with the
-    searcher's K1 and B, idf and average field length, so the floats are the same."""
-    weights = found.weights[where].astype(np.float64)
+def scores(searcher, cache: dict, fieldname: str, idf: float, ids: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """The BM25F scores of a term's postings for the documents ids, with their weights; in an
+    unscored field the weight, as in Whoosh. The expression and its order are Whoosh's bm25(), with
+    the searcher's K1 and B, idf and average field length, so the floats are the same."""
+    weights = weights.astype(np.float64)
     if not searcher.schema[fieldname].scorable:
         return weights
     norms, lengths = _norms(searcher, cache, fieldname)
-    return found.idf * ((weights * (searcher.weighting.K1 + 1)) / (weights + norms[lengths[found.ids[where]]]))
+    return idf * ((weights * (searcher.weighting.K1 + 1)) / (weights + norms[lengths[ids]]))
 
 
 def _deleted(segment) -> np.ndarray:
