@@ -187,10 +187,7 @@ def load(port: int, paths: list[str], seconds: float, tmp: str) -> dict:
 def process_memory(pid: int) -> dict:
     """MB: VmHWM (peak resident), VmRSS, and from smaps_rollup Pss (shared pages divided among the
     processes mapping them) and Private (clean + dirty pages no other process maps)."""
-    figures = {}
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(("VmHWM:", "VmRSS:")):
-            figures[line.split(":")[0]] = int(line.split()[1]) / 1024
+    figures = search.status_mb(pid)
     pss = private = 0
     with contextlib.suppress(OSError):
         for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():

@@ -295,10 +295,16 @@ def search_cache_known() -> bool:
 # --- measuring in a fresh process -----------------------------------------------------------
 
 
+def status_mb(pid: int | str = "self") -> dict[str, float]:
+    """A process's memory figures from /proc/<pid>/status (VmRSS, VmHWM, ...), MB."""
+    return {line.split(":")[0]: int(line.split()[1]) / 1024
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+            if line.startswith("Vm") and line.endswith(" kB")}
+
+
 def rss_mb() -> float:
     """This process's resident memory (VmRSS), MB."""
-    with open("/proc/self/status") as status:
-        return int(status.read().split("VmRSS:")[1].split()[0]) / 1024
+    return status_mb()["VmRSS"]
 
 
 TRACE_FRAMES = 1  # more frames would charge json.loads etc. to their callers, but make the run many times slower
