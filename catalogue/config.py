@@ -14,7 +14,7 @@ from flask import Flask
 BOOLEAN_KEYS = {"CATALOGUE_DEMO", "CATALOGUE_SECURE_COOKIES"}
 INT_KEYS = {"IMPORT_MAX_BYTES", "IMPORT_MAX_ROWS", "IMPORT_MAX_CELL_CHARS", "IMPORT_MAX_CELLS", "PER_PAGE",
             "MAX_PER_PAGE", "CATALOGUE_PROXY_HOPS", "CATALOGUE_SEARCH_LOG_DAYS",
-            "CATALOGUE_SEARCH_CACHE"}
+            "CATALOGUE_SEARCH_CACHE", "CATALOGUE_PAGE_CACHE"}
 LOCAL_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
 
 DEFAULTS: dict[str, object] = {
@@ -43,6 +43,8 @@ DEFAULTS: dict[str, object] = {
     "CATALOGUE_SEARCH_LOG_DAYS": 30,  # raw search-log rows kept; older ones become per-day totals
     # search responses each worker keeps for repeated searches, until the index next changes (0: none)
     "CATALOGUE_SEARCH_CACHE": 500,
+    # rendered /search results kept for every worker of this node, until the index next changes (0: none)
+    "CATALOGUE_PAGE_CACHE": 2000,
     "PER_PAGE": 20,
     "MAX_PER_PAGE": 100,
 }

@@ -330,6 +330,13 @@ class SearchIndex:
             return {f["id"]: f.get("fingerprint", "") for f in searcher.reader().all_stored_fields()
                     if f.get("type") != "marker"}
 
+    def state(self) -> str | None:
+        """The generation and the commit searches now read (None: no index): it changes with every
+        change to the index, and the result cache and the page cache are keyed by it."""
+        with self._lock:
+            searcher = self._reader_searcher()
+            return None if searcher is None else f"{self._target}/{searcher.reader().generation()}"
+
     def search(self, request: SearchRequest) -> SearchResponse:
         """Ranked, filtered, faceted and paginated results for the visitor's text (treat them as
         read-only: the same response may be given again from the result cache)."""

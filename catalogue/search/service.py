@@ -8,6 +8,7 @@ Applying a batch (in place, or as a new generation when it touches most of the c
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from catalogue.search.analysis import schema_dict_id, segmenter
 from catalogue.search.documents import all_documents
 from catalogue.search.engine import SearchIndex
 from catalogue.search.outbox import OutboxEntry
+from catalogue.search.pagecache import CachedPage, PageCache
 from catalogue.search.request import (
     MAX_QUERY_CHARS,
     InvalidQuery,
@@ -35,6 +37,7 @@ from catalogue.search.simplify import simplified
 from catalogue.search.spelling import whole_syllables
 
 CHECK_EVERY = 0.5  # seconds between "is the index behind?" checks per process
+PAGE_CACHE_FILE = "pages.sqlite3"  # beside the generations in the index directory: pagecache.py
 
 
 @dataclass
@@ -54,6 +57,8 @@ class SearchService:
         self.app = app
         self.root = Path(app.config["CATALOGUE_INDEX_DIR"])
         self.index = SearchIndex(str(self.root), results=app.config.get("CATALOGUE_SEARCH_CACHE", 0))
+        pages = app.config.get("CATALOGUE_PAGE_CACHE", 0)
+        self.pages = PageCache(str(self.root / PAGE_CACHE_FILE), pages) if pages else None
         self._checked_at = 0.0
         self.log = SearchLog(app)
 
@@ -93,7 +98,13 @@ class SearchService:
 
     def ensure_index(self) -> None:
         """At start: build a missing index, rebuild one with an older schema, else catch up;
-        rebuild one that cannot be read."""
+        rebuild one that cannot be read. Then empty the page cache (it may hold pages rendered by
+        an earlier release's templates)."""
+        self._ensure_index()
+        if self.pages is not None:
+            self.pages.clear()
+
+    def _ensure_index(self) -> None:
         try:
             exists = self.index.exists()  # opens the index: raises if its files are corrupt
             current = self.index.schema_is_current()
@@ -161,14 +172,35 @@ class SearchService:
         if response is None:  # the index cannot be read even after a rebuild: no results, not an error
             response = empty_response(request.text.strip())
         if request.text.strip():
-            self._log(request, response, time.perf_counter() - started, source)
+            self._log(request, response.total, response.partial, time.perf_counter() - started, source)
         return response
 
-    def _log(self, request: SearchRequest, response: SearchResponse, seconds: float, source: str) -> None:
+    def search_page(self, request: SearchRequest, variant: tuple, render: Callable[[SearchResponse], str]) -> str:
+        """The rendered results of a search for the /search page: render(the response), or the
+        same page as rendered before by any process of this node on the same index state for the
+        same request and variant (everything else the page depends on: its language, path and query
+        arguments). Either way the search is logged."""
+        if self.pages is None or not request.text.strip():
+            return render(self.search(request))
+        self.catch_up_if_due()
+        started = time.perf_counter()
+        state = self._reading(self.index.state, None)
+        key = self.pages.key(state, request.text, variant) if state else None
+        cached = self.pages.get(key) if key else None
+        if cached is not None:
+            self._log(request, cached.total, cached.partial, time.perf_counter() - started, "page")
+            return cached.html
+        response = self.search(request)
+        html = render(response)
+        if key:
+            self.pages.put(key, state, CachedPage(html, response.total, response.partial))
+        return html
+
+    def _log(self, request: SearchRequest, total: int, partial: bool, seconds: float, source: str) -> None:
         filters = {k: v for k, v in (("type", request.type), ("category", request.category),
                                      ("hall", request.hall)) if v}
-        self.log.record(query=request.text.strip()[:MAX_QUERY_CHARS], filters=filters, results=response.total,
-                        partial=response.partial, latency_ms=round(seconds * 1000), source=source)
+        self.log.record(query=request.text.strip()[:MAX_QUERY_CHARS], filters=filters, results=total,
+                        partial=partial, latency_ms=round(seconds * 1000), source=source)
 
     def suggest(self, prefix: str, limit: int = 10) -> list[Suggestion]:
         self.catch_up_if_due()
@@ -240,6 +272,8 @@ def warm(app: Flask) -> None:
         whole_syllables("xinpian")
         simplified("機器人")
         service.index.close()
+        if service.pages is not None:
+            service.pages.close()
         db.session.remove()
         db.engine.dispose()
 
