@@ -88,6 +88,13 @@ def edit_enterprise(port: int, enterprise_id: int, description: str, outcome: di
         outcome["error"] = repr(error)
 
 
+def result_line(port: int, path: str) -> str:
+    """The result count a /search page states."""
+    status, _, body = request(port, "GET", path)
+    assert status == 200, status
+    return body.decode().split('class="result-count">', 1)[1].split("</h2>", 1)[0].strip()
+
+
 def test_searches_an_import_and_an_edit_under_load(shared_app, tmp_path, servers):
     env = node_env(shared_app, tmp_path / "node")
     server = servers(env, "node", workers=WORKERS)
@@ -109,6 +116,8 @@ def test_searches_an_import_and_an_edit_under_load(shared_app, tmp_path, servers
         importer = subprocess.Popen(flask_command("import", str(csv)), env=env, stdout=subprocess.PIPE,
                                     stderr=subprocess.PIPE, text=True)
         time.sleep(SECONDS * 0.1)
+        # the search page before the edit, once by each worker (so the node's page cache holds it)
+        before = [result_line(server.port, "/search?q=quokkaware&type=enterprise") for _ in range(WORKERS * 2)]
         edit_enterprise(server.port, enterprise.id, "Now with quokkaware inside.", outcome)
         out, err = importer.communicate(timeout=SECONDS + 120)
     finally:
@@ -142,5 +151,9 @@ def test_searches_an_import_and_an_edit_under_load(shared_app, tmp_path, servers
     assert db.session.get(Enterprise, enterprise.id).description == "Now with quokkaware inside."
     assert search_total(server.port, "Loadix", type="exhibit") == 200
     assert search_total(server.port, "quokkaware", type="enterprise") == 1
+    # every worker's page shows the edit: none is served from the page cache as it was before it
+    assert set(before) == {"0 results for “quokkaware”"}, before
+    after = {result_line(server.port, "/search?q=quokkaware&type=enterprise") for _ in range(WORKERS * 4)}
+    assert after == {"1 result for “quokkaware”"}, after
     checked = flask(env, "check-index")
     assert checked.returncode == 0, checked.stdout + checked.stderr
