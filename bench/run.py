@@ -15,8 +15,8 @@ Everything stays on loopback.
     them (bench/corpus.py zipf_stream) with the app's default cache;
 (c) /search pages per second under gunicorn with catalogue.serve (preload, 2 workers) vs /bench/base on the same server
     (a Flask route rendering base.html with no search, bench/wsgi.py): the distinct queries with
-    the cache off, then the Zipf stream with it on (a second server); /hello (before Flask) as a
-    reference;
+    the caches off, then the whole Zipf stream once with them on (a second server, its page cache
+    emptied at start); /hello (before Flask) as a reference;
 (d) cold start: spawning gunicorn (catalogue.serve) on the instance until the first 200 on /, the
     package's bytecode compiled first (as pip install does; compileall);
 (e) each worker's peak RSS (VmHWM) after (c), with its PSS and private memory (smaps_rollup);
@@ -184,6 +184,35 @@ def load(port: int, paths: list[str], seconds: float, tmp: str) -> dict:
     return {"rate": done[0] / seconds, "errors": errors[0], "requests": done[0], "tool": "Python threads"}
 
 
+def load_once(port: int, paths: list[str]) -> dict:
+    """Requests per second going through paths once, in order, with CONNECTIONS concurrent clients
+    (Python threads, http.client): the rate is len(paths) over the time from the first request to
+    the last answer."""
+    done, errors, lock, position = [0], [0], threading.Lock(), [0]
+
+    def client() -> None:
+        while True:
+            with lock:
+                n = position[0]
+                position[0] += 1
+            if n >= len(paths):
+                return
+            status = get(port, paths[n])
+            with lock:
+                done[0] += 1
+                errors[0] += status != 200
+
+    threads = [threading.Thread(target=client) for _ in range(CONNECTIONS)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    seconds = time.perf_counter() - started
+    return {"rate": done[0] / seconds, "errors": errors[0], "requests": done[0], "seconds": seconds,
+            "tool": "Python threads"}
+
+
 def process_memory(pid: int) -> dict:
     """MB: VmHWM (peak resident), VmRSS, and from smaps_rollup Pss (shared pages divided among the
     processes mapping them) and Private (clean + dirty pages no other process maps)."""
@@ -207,20 +236,23 @@ def server_memory(master: int) -> dict:
 
 def serving_figures(instance: str, queries: list[str], stream: list[str], warmup: list[str], seconds: float,
                     tmp: str) -> dict:
-    """Two gunicorn servers in turn: the distinct queries with the result cache off (and /hello), then
-    the Zipf stream with the cache on; each beside /bench/base on the same server."""
+    """Two gunicorn servers in turn: the distinct queries with the result and page caches off (and
+    /hello), each load run `seconds` long; then the Zipf stream with the app's default caches, gone
+    through once from its first search to its last, beside as many /bench/base pages gone through
+    the same way; each beside /bench/base on the same server."""
     search_paths = [f"/search?q={quote(q)}" for q in queries]
     stream_paths = [f"/search?q={quote(q)}" for q in stream]
     servers = {}
     for name, cache, runs in (
             ("distinct", 0, [("hello", ["/hello"]), ("base", ["/bench/base"]), ("search", search_paths)]),
-            ("zipf", None, [("base", ["/bench/base"]), ("search", stream_paths)])):
+            ("zipf", None, [("base", ["/bench/base"] * len(stream)), ("search", stream_paths)])):
         port = free_port()
         with gunicorn(instance, WORKERS, port, cache) as process:
             wait_for(port, "/hello", process)
             for query in warmup:  # every worker opens its searcher (none of the measured queries)
                 get(port, f"/search?q={quote(query)}")
-            figures = {key: load(port, paths, seconds, tmp) for key, paths in runs}
+            figures = {key: load(port, paths, seconds, tmp) if cache == 0 else load_once(port, paths)
+                       for key, paths in runs}
             figures["memory"] = server_memory(process.pid)
         servers[name] = figures
     starts = []
@@ -417,7 +449,7 @@ def main() -> None:
         row(f"(c) /search pages per second, distinct queries, result cache off; gunicorn -c catalogue.serve, {WORKERS} "
             f"workers, {CONNECTIONS} connections ({plain['search']['tool']})", f"{plain['search']['rate']:.0f}/s",
             f"{plain['base']['rate']:.0f}/s /bench/base", f"{ratio_c:.1%}", "≥ 50%", ratio_c >= 0.5),
-        row(f"(c) /search pages per second, Zipf stream, result cache {cache}",
+        row(f"(c) /search pages per second, the Zipf stream once through, result and page caches {cache}",
             f"{popular['search']['rate']:.0f}/s", f"{popular['base']['rate']:.0f}/s /bench/base", f"{ratio_cz:.1%}",
             "≥ 50%", ratio_cz >= 0.5),
         row("(c) reference: /bench/base (Flask, base.html) vs /hello (before Flask)", f"{plain['base']['rate']:.0f}/s",
@@ -446,11 +478,15 @@ def main() -> None:
         "in each, every search goes through the API and then through FTS5, interleaved, so both see the "
         f"same load. Resident memory at their end: {distinct['rss']:.0f} MB and {zipf['rss']:.0f} MB.", "",
         f"FTS5 baseline: {search.__doc__.split('The baseline is ')[1].strip()}", "",
-        f"(c): each load run is {args.seconds:.0f} s; two gunicorn servers in turn, each with the production "
+        "(c): two gunicorn servers in turn, each with the production "
         "settings of catalogue/serve.py (preload: the master loads jieba and the pinyin table, closes the "
-        "database pool and the search index, gc.freeze()s, then forks). The first has BENCH_SEARCH_CACHE=0 and cycles through the distinct queries; the "
-        f"second keeps the app's default cache and goes through the Zipf stream in order (it served "
-        f"{popular['search']['requests']:,} of its searches, {served_repeats:.1%} of them repeats). /bench/base is "
+        "database pool and the search index, gc.freeze()s, then forks). The first has BENCH_SEARCH_CACHE=0 "
+        f"(no result cache, no page cache) and cycles through the distinct queries, each load run {args.seconds:.0f} s; "
+        "the second keeps the app's default caches (each worker's result cache, the node's page cache, emptied "
+        "when the server starts) and goes through the whole Zipf stream once, in order, from its first search "
+        f"to its last ({popular['search']['requests']:,} pages in {popular['search']['seconds']:.1f} s; "
+        f"{served_repeats:.1%} of them repeat an earlier search), then through as many /bench/base pages "
+        f"({popular['base']['seconds']:.1f} s). /bench/base is "
         "a Flask route added by bench/wsgi.py that renders base.html with no search (same language, navigation "
         "and visit-plan context); /hello is answered before Flask. Errors: " + ", ".join(
             f"{server} {key} {figures['errors']}" for server, runs in (("distinct", plain), ("Zipf", popular))

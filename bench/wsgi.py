@@ -7,7 +7,8 @@ before Flask: a reference figure for the server and the HTTP client alone. Every
 to create_app() on the instance named by BENCH_INSTANCE.
 
 BENCH_SEARCH_CACHE, when set, is passed as CATALOGUE_SEARCH_CACHE (entries of the per-process
-search result cache; 0 disables it); unset, the app's default holds.
+search result cache; 0 disables it, and the node's page cache with it: CATALOGUE_PAGE_CACHE=0);
+unset, the app's defaults hold.
 
 Run with the production settings (catalogue/serve.py: preload, the master warmed, then forked
 with no open index or database connection):
@@ -31,6 +32,8 @@ _config = {
 }
 if os.environ.get("BENCH_SEARCH_CACHE"):
     _config["CATALOGUE_SEARCH_CACHE"] = int(os.environ["BENCH_SEARCH_CACHE"])
+    if not _config["CATALOGUE_SEARCH_CACHE"]:
+        _config["CATALOGUE_PAGE_CACHE"] = 0
 app = create_app(_config)
 
 # compiled once, as render_template("name") would cache it (render_template_string compiles per call)
