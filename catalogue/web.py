@@ -71,6 +71,18 @@ def url_with(**changes: object) -> str:
     return f"{path}?{urlencode(args)}" if args else path
 
 
+PAGE_ARGS = frozenset({"q", "type", "category", "hall", "page", "per_page", "lang"})
+
+
+def page_variant() -> tuple | None:
+    """What a page's links and wording depend on besides its data: the language, the address
+    (url_with keeps every query argument) and the script root. None when an argument outside
+    PAGE_ARGS is present: such pages are not worth keeping (anyone can make endless variants)."""
+    if not request.args.keys() <= PAGE_ARGS:
+        return None
+    return g.get("lang"), request.script_root, request.path, tuple(sorted(request.args.items(multi=True)))
+
+
 def autocomplete_attrs() -> Markup:
     """The data-* attributes that static/js/autocomplete.js reads from a search form."""
     attrs = {

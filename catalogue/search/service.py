@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from catalogue.extensions import db
 from catalogue.locks import file_lock
-from catalogue.search import catchup, outbox, searchlog
+from catalogue.search import catchup, outbox, pagecache, searchlog
 from catalogue.search.analysis import schema_dict_id, segmenter
 from catalogue.search.documents import all_documents
 from catalogue.search.engine import SearchIndex
@@ -37,7 +37,6 @@ from catalogue.search.simplify import simplified
 from catalogue.search.spelling import whole_syllables
 
 CHECK_EVERY = 0.5  # seconds between "is the index behind?" checks per process
-PAGE_CACHE_FILE = "pages.sqlite3"  # beside the generations in the index directory: pagecache.py
 
 
 @dataclass
@@ -58,7 +57,8 @@ class SearchService:
         self.root = Path(app.config["CATALOGUE_INDEX_DIR"])
         self.index = SearchIndex(str(self.root), results=app.config.get("CATALOGUE_SEARCH_CACHE", 0))
         pages = app.config.get("CATALOGUE_PAGE_CACHE", 0)
-        self.pages = PageCache(str(self.root / PAGE_CACHE_FILE), pages) if pages else None
+        self.pages = PageCache(str(self.root / pagecache.FILE), pages, _release(app)) if pages else None
+        self._behind = True  # until a catch-up or a check finds the index up to date with the database
         self._checked_at = 0.0
         self.log = SearchLog(app)
 
@@ -69,11 +69,13 @@ class SearchService:
     def catch_up(self) -> int:
         """Apply every outbox entry this index has not applied yet; returns how many were applied."""
         total = 0
+        self._behind = True
         with self._sync_lock():
             while True:
                 applied_now, more = catchup.apply_batch(self.index, db.engine)
                 total += applied_now
                 if not more:
+                    self._behind = False
                     return total
 
     def catch_up_if_due(self) -> None:
@@ -89,6 +91,8 @@ class SearchService:
         newest = db.session.scalar(select(func.max(OutboxEntry.id))) or 0
         if newest > int(marker.get("applied", 0)) or marker.get("gaps"):
             self.safely(self.catch_up)
+        else:
+            self._behind = False
 
     def rebuild(self) -> int:
         """Build a whole new index from the database and swap it in; returns the document count."""
@@ -98,11 +102,10 @@ class SearchService:
 
     def ensure_index(self) -> None:
         """At start: build a missing index, rebuild one with an older schema, else catch up;
-        rebuild one that cannot be read. Then empty the page cache (it may hold pages rendered by
-        an earlier release's templates)."""
+        rebuild one that cannot be read. Then remove the page cache's file if it is damaged."""
         self._ensure_index()
         if self.pages is not None:
-            self.pages.clear()
+            self.pages.repair()
 
     def _ensure_index(self) -> None:
         try:
@@ -166,34 +169,43 @@ class SearchService:
 
     def search(self, request: SearchRequest, source: str = "page") -> SearchResponse:
         """Answer a query (after catching up with other processes' changes) and log it."""
+        return self._answer(request, source)[0]
+
+    def _answer(self, request: SearchRequest, source: str) -> tuple[SearchResponse, bool]:
+        """search(), and whether the index answered (False: it could not be read, the response is empty)."""
         self.catch_up_if_due()
         started = time.perf_counter()
         response = self._reading(lambda: self.index.search(request), None)
-        if response is None:  # the index cannot be read even after a rebuild: no results, not an error
+        answered = response is not None
+        if not answered:  # the index cannot be read even after a rebuild: no results, not an error
             response = empty_response(request.text.strip())
         if request.text.strip():
             self._log(request, response.total, response.partial, time.perf_counter() - started, source)
-        return response
+        return response, answered
 
-    def search_page(self, request: SearchRequest, variant: tuple, render: Callable[[SearchResponse], str]) -> str:
-        """The rendered results of a search for the /search page: render(the response), or the
-        same page as rendered before by any process of this node on the same index state for the
-        same request and variant (everything else the page depends on: its language, path and query
-        arguments). Either way the search is logged."""
-        if self.pages is None or not request.text.strip():
-            return render(self.search(request))
+    def search_page(self, request: SearchRequest, variant: tuple | None,
+                    render: Callable[[SearchResponse], str]) -> str:
+        """The /search page's rendered results: render(the search's response), or the page any
+        process of this node rendered for the same variant (web.page_variant: the query, language and
+        address; None: not kept) on the same index state. Either way the search is logged.
+
+        Pages are neither read nor kept while this process knows its index to be behind the database
+        (a catch-up pending or failed): the records rendered could then be newer than the state."""
         self.catch_up_if_due()
+        if self.pages is None or variant is None or self._behind or not request.text.strip():
+            return render(self.search(request))
         started = time.perf_counter()
+        # read before the records are: a page is never older than the state it is kept under
         state = self._reading(self.index.state, None)
-        key = self.pages.key(state, request.text, variant) if state else None
+        key = self.pages.key(state, variant) if state else None
         cached = self.pages.get(key) if key else None
         if cached is not None:
             self._log(request, cached.total, cached.partial, time.perf_counter() - started, "page")
             return cached.html
-        response = self.search(request)
+        response, answered = self._answer(request, "page")
         html = render(response)
-        if key:
-            self.pages.put(key, state, CachedPage(html, response.total, response.partial))
+        if key and answered:
+            self.pages.put(key, CachedPage(html, response.total, response.partial))
         return html
 
     def _log(self, request: SearchRequest, total: int, partial: bool, seconds: float, source: str) -> None:
@@ -245,6 +257,13 @@ class SearchService:
             self.app.logger.exception("Could not rebuild the search index in %s", self.root)
             return False
         return True
+
+
+def _release(app: Flask) -> str:
+    """What the page cache's pages depend on besides the request and the index: the package's code
+    and translations and the templates (bytecode left out: it is written as modules are imported)."""
+    package = Path(__file__).resolve().parent.parent
+    return pagecache.release([package, Path(app.root_path) / (app.template_folder or "templates")])
 
 
 def search_service() -> SearchService:

@@ -12,7 +12,7 @@ from markupsafe import Markup
 from catalogue.catalog import queries
 from catalogue.search.request import MAX_QUERY_CHARS, SearchRequest, SearchResponse, search_request
 from catalogue.search.service import search_service
-from catalogue.web import page_arg, per_page
+from catalogue.web import page_arg, page_variant, per_page
 
 bp = Blueprint("search", __name__)
 
@@ -24,9 +24,7 @@ def search():
     request_ = search_request(args, page_arg(), per_page())
     request_.lang = g.get("lang")  # snippets in the page's language
     if request_.text.strip():
-        # what the content depends on besides the search: links keep every query argument (url_with)
-        variant = (g.get("lang"), request.script_root, request.path, sorted(request.args.items(multi=True)))
-        content = search_service().search_page(request_, variant, lambda response: _content(request_, response))
+        content = search_service().search_page(request_, page_variant(), lambda response: _content(request_, response))
     else:
         content = _content(request_, None)
     return render_template("catalog/search.html", query=request_.text, content=Markup(content))
