@@ -15,8 +15,8 @@ Everything stays on loopback.
     them (bench/corpus.py zipf_stream) with the app's default cache;
 (c) /search pages per second under gunicorn with catalogue.serve (preload, 2 workers) vs /bench/base on the same server
     (a Flask route rendering base.html with no search, bench/wsgi.py): the distinct queries with
-    the caches off, then the whole Zipf stream once with them on (a second server, its page cache
-    emptied at start); /hello (before Flask) as a reference;
+    the caches off, then the whole Zipf stream once with them on (a second server, starting with no
+    page kept), then once more with the page cache off (a third); /hello (before Flask) as a reference;
 (d) cold start: spawning gunicorn (catalogue.serve) on the instance until the first 200 on /, the
     package's bytecode compiled first (as pip install does; compileall);
 (e) each worker's peak RSS (VmHWM) after (c), with its PSS and private memory (smaps_rollup);
@@ -33,6 +33,7 @@ import http.client
 import os
 import shutil
 import socket
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -44,6 +45,8 @@ from urllib.parse import quote
 
 import corpus
 import search
+
+from catalogue.search import pagecache
 
 BENCH = Path(__file__).resolve().parent
 RESULTS = BENCH / "results"
@@ -102,13 +105,16 @@ def import_figures(app, xlsx: Path, tmp: str) -> dict:
 
 
 @contextlib.contextmanager
-def gunicorn(instance: str, workers: int, port: int, cache: int | None = None):
+def gunicorn(instance: str, workers: int, port: int, cache: int | None = None, pages: int | None = None):
     """A gunicorn master with the production settings (catalogue/serve.py: preload, warmed) serving
-    bench/wsgi.py on the instance, the result cache at `cache` entries (None: the app's default)."""
-    env = {k: v for k, v in os.environ.items() if k != "BENCH_SEARCH_CACHE"}
+    bench/wsgi.py on the instance, the result cache at `cache` entries and the page cache at `pages`
+    (None: the app's defaults)."""
+    env = {k: v for k, v in os.environ.items() if k not in {"BENCH_SEARCH_CACHE", "BENCH_PAGE_CACHE"}}
     env.update(BENCH_INSTANCE=instance, PYTHONPATH=str(BENCH.parent))
     if cache is not None:
         env["BENCH_SEARCH_CACHE"] = str(cache)
+    if pages is not None:
+        env["BENCH_PAGE_CACHE"] = str(pages)
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "python:catalogue.serve", "-w", str(workers), "-b", f"127.0.0.1:{port}",
          "--chdir", str(BENCH), "--log-level", "warning", "--timeout", "120", "wsgi:application"],
@@ -236,24 +242,34 @@ def server_memory(master: int) -> dict:
 
 def serving_figures(instance: str, queries: list[str], stream: list[str], warmup: list[str], seconds: float,
                     tmp: str) -> dict:
-    """Two gunicorn servers in turn: the distinct queries with the result and page caches off (and
-    /hello), each load run `seconds` long; then the Zipf stream with the app's default caches, gone
-    through once from its first search to its last, beside as many /bench/base pages gone through
-    the same way; each beside /bench/base on the same server."""
+    """Three gunicorn servers in turn, each page kind beside /bench/base on the same server:
+    distinct: the distinct queries with the result and page caches off (and /hello), each load run
+      `seconds` long, cycling;
+    zipf: the Zipf stream with the app's default caches, gone through once from its first search to
+      its last, beside as many /bench/base pages gone through the same way;
+    zipf_results: the same with the page cache off (what the page cache adds)."""
     search_paths = [f"/search?q={quote(q)}" for q in queries]
     stream_paths = [f"/search?q={quote(q)}" for q in stream]
+    pages_file = Path(instance) / "search-index" / pagecache.FILE
     servers = {}
-    for name, cache, runs in (
-            ("distinct", 0, [("hello", ["/hello"]), ("base", ["/bench/base"]), ("search", search_paths)]),
-            ("zipf", None, [("base", ["/bench/base"] * len(stream)), ("search", stream_paths)])):
+    for name, cache, pages, runs in (
+            ("distinct", 0, 0, [("hello", ["/hello"]), ("base", ["/bench/base"]), ("search", search_paths)]),
+            ("zipf", None, None, [("base", ["/bench/base"] * len(stream)), ("search", stream_paths)]),
+            ("zipf_results", None, 0, [("base", ["/bench/base"] * len(stream)), ("search", stream_paths)])):
+        for stale in pages_file.parent.glob(pages_file.name + "*"):  # each server starts with none kept
+            stale.unlink()
         port = free_port()
-        with gunicorn(instance, WORKERS, port, cache) as process:
+        with gunicorn(instance, WORKERS, port, cache, pages) as process:
             wait_for(port, "/hello", process)
             for query in warmup:  # every worker opens its searcher (none of the measured queries)
                 get(port, f"/search?q={quote(query)}")
-            figures = {key: load(port, paths, seconds, tmp) if cache == 0 else load_once(port, paths)
+            # the distinct queries are cycled for a fixed time; a stream is gone through once, in order
+            figures = {key: load(port, paths, seconds, tmp) if name == "distinct" else load_once(port, paths)
                        for key, paths in runs}
             figures["memory"] = server_memory(process.pid)
+        if pages_file.exists():
+            with contextlib.closing(sqlite3.connect(pages_file)) as kept:
+                figures["pages_kept"] = kept.execute("SELECT count(*) FROM pages").fetchone()[0]
         servers[name] = figures
     starts = []
     for _ in range(3):
@@ -396,15 +412,16 @@ def main() -> None:
         loads["(c) serving, (d), (e)"] = [os.getloadavg()[0]]
         served = serving_figures(instance, queries, stream, warmup, args.seconds, tmp)
         loads["(c) serving, (d), (e)"].append(os.getloadavg()[0])
-        plain, popular = served["distinct"], served["zipf"]
+        plain, popular, unkept = served["distinct"], served["zipf"], served["zipf_results"]
         ratio_c = plain["search"]["rate"] / plain["base"]["rate"]
         ratio_cz = popular["search"]["rate"] / popular["base"]["rate"]
+        ratio_cr = unkept["search"]["rate"] / unkept["base"]["rate"]
         ratio_hello = plain["base"]["rate"] / plain["hello"]["rate"]
         start = statistics.median(served["starts"])
-        peak = max(w["hwm"] for s in (plain, popular) for w in s["memory"]["workers"])
+        peak = max(w["hwm"] for s in (plain, popular, unkept) for w in s["memory"]["workers"])
         print(f"(c) /search {plain['search']['rate']:.0f}/s vs /bench/base {plain['base']['rate']:.0f}/s = "
               f"{ratio_c:.1%}; Zipf {popular['search']['rate']:.0f}/s vs {popular['base']['rate']:.0f}/s = "
-              f"{ratio_cz:.1%}; /hello {plain['hello']['rate']:.0f}/s; (d) cold start {start:.2f} s; "
+              f"{ratio_cz:.1%} (page cache off: {ratio_cr:.1%}); /hello {plain['hello']['rate']:.0f}/s; (d) cold start {start:.2f} s; "
               f"(e) peak RSS {peak:.0f} MB", flush=True)
 
         evidence = []
@@ -446,20 +463,26 @@ def main() -> None:
             p50_95(zipf["fts"]) + " FTS5 (no result cache)", f"{ratio_zipf:.1f}x (p95)", "reported", None),
         row("(b) suggest p95 via GET /api/v1/suggest", f"{suggest_p95:.1f} ms", "—", "—", "≤ 20 ms",
             suggest_p95 <= 20),
-        row(f"(c) /search pages per second, distinct queries, result cache off; gunicorn -c catalogue.serve, {WORKERS} "
+        row(f"(c) /search pages per second, distinct queries, result and page caches off; gunicorn -c catalogue.serve, {WORKERS} "
             f"workers, {CONNECTIONS} connections ({plain['search']['tool']})", f"{plain['search']['rate']:.0f}/s",
             f"{plain['base']['rate']:.0f}/s /bench/base", f"{ratio_c:.1%}", "≥ 50%", ratio_c >= 0.5),
-        row(f"(c) /search pages per second, the Zipf stream once through, result and page caches {cache}",
+        row(f"(c) /search pages per second, the Zipf stream once through, result cache {cache}, page cache "
+            f"on ({popular.get('pages_kept', 0):,} pages rendered and kept)",
             f"{popular['search']['rate']:.0f}/s", f"{popular['base']['rate']:.0f}/s /bench/base", f"{ratio_cz:.1%}",
             "≥ 50%", ratio_cz >= 0.5),
+        row(f"(c) the same, page cache off (result cache {cache}): what the page cache adds",
+            f"{unkept['search']['rate']:.0f}/s", f"{unkept['base']['rate']:.0f}/s /bench/base", f"{ratio_cr:.1%}",
+            "—", None),
         row("(c) reference: /bench/base (Flask, base.html) vs /hello (before Flask)", f"{plain['base']['rate']:.0f}/s",
             f"{plain['hello']['rate']:.0f}/s /hello", f"{ratio_hello:.1%}", "—", None),
         row("(d) cold start: spawn gunicorn -c catalogue.serve (warming before the fork) to first 200 on / (median of 3)",
             f"{start:.2f} s", ", ".join(f"{s:.2f}" for s in served["starts"]) + " s", "—", "≤ 2 s", start <= 2),
         row("(e) peak RSS per worker (VmHWM after (c), preload), with PSS and private memory: distinct-query "
             "server", memory_cell(plain), "—", "—", "≤ 250 MB", max(w["hwm"] for w in plain["memory"]["workers"]) <= 250),
-        row("(e) the same, Zipf-stream server (result cache filled)", memory_cell(popular), "—", "—", "≤ 250 MB",
-            max(w["hwm"] for w in popular["memory"]["workers"]) <= 250),
+        row("(e) the same, Zipf-stream server (result cache filled, page cache on)", memory_cell(popular), "—", "—",
+            "≤ 250 MB", max(w["hwm"] for w in popular["memory"]["workers"]) <= 250),
+        row("(e) the same, Zipf-stream server, page cache off", memory_cell(unkept), "—", "—",
+            "≤ 250 MB", max(w["hwm"] for w in unkept["memory"]["workers"]) <= 250),
     ]
     load_table = ["| phase | load average (1 min) at start | at end |", "|---|---|---|",
                   *(f"| {phase} | {pair[0]:.2f} | {pair[1]:.2f} |" for phase, pair in loads.items())]
@@ -478,24 +501,29 @@ def main() -> None:
         "in each, every search goes through the API and then through FTS5, interleaved, so both see the "
         f"same load. Resident memory at their end: {distinct['rss']:.0f} MB and {zipf['rss']:.0f} MB.", "",
         f"FTS5 baseline: {search.__doc__.split('The baseline is ')[1].strip()}", "",
-        "(c): two gunicorn servers in turn, each with the production "
+        "(c): three gunicorn servers in turn, each with the production "
         "settings of catalogue/serve.py (preload: the master loads jieba and the pinyin table, closes the "
-        "database pool and the search index, gc.freeze()s, then forks). The first has BENCH_SEARCH_CACHE=0 "
-        f"(no result cache, no page cache) and cycles through the distinct queries, each load run {args.seconds:.0f} s; "
-        "the second keeps the app's default caches (each worker's result cache, the node's page cache, emptied "
-        "when the server starts) and goes through the whole Zipf stream once, in order, from its first search "
-        f"to its last ({popular['search']['requests']:,} pages in {popular['search']['seconds']:.1f} s; "
-        f"{served_repeats:.1%} of them repeat an earlier search), then through as many /bench/base pages "
-        f"({popular['base']['seconds']:.1f} s). /bench/base is "
+        "database pool and the search index, gc.freeze()s, then forks). The first has BENCH_SEARCH_CACHE=0 and "
+        f"BENCH_PAGE_CACHE=0 (no result cache, no page cache) and cycles through the distinct queries, each load "
+        f"run {args.seconds:.0f} s. The second keeps the app's default caches (each worker's result cache; the "
+        "node's page cache, its file removed before the server starts) and goes through as many /bench/base pages "
+        f"as the stream has searches ({popular['base']['seconds']:.1f} s), then through the whole Zipf stream once, "
+        f"in order, from its first search to its last ({popular['search']['requests']:,} pages in "
+        f"{popular['search']['seconds']:.1f} s; {served_repeats:.1%} of them repeat an earlier search, so at "
+        f"least {1 - served_repeats:.1%} are rendered anew). The third does the same with the page cache off "
+        f"({unkept['base']['seconds']:.1f} s and {unkept['search']['seconds']:.1f} s). No change is made to the "
+        "catalogue during these runs: every change to the index makes the caches render pages anew, so a "
+        "catalogue edited while visitors search would see a lower figure. /bench/base is "
         "a Flask route added by bench/wsgi.py that renders base.html with no search (same language, navigation "
         "and visit-plan context); /hello is answered before Flask. Errors: " + ", ".join(
-            f"{server} {key} {figures['errors']}" for server, runs in (("distinct", plain), ("Zipf", popular))
-            for key, figures in runs.items() if key != "memory") + ".", "",
+            f"{server} {key} {figures['errors']}"
+            for server, runs in (("distinct", plain), ("Zipf", popular), ("Zipf, page cache off", unkept))
+            for key, figures in runs.items() if key in {"hello", "base", "search"}) + ".", "",
         "(e): VmHWM is a worker's peak resident memory and counts the pages it shares with the master and the "
         "other worker; PSS divides shared pages among the processes that map them; private pages are the "
         "worker's own. The masters (the preloaded app): " + "; ".join(
             f"{server} VmRSS {runs['memory']['master']['rss']:.0f} MB, PSS {runs['memory']['master']['pss']:.0f} MB"
-            for server, runs in (("distinct", plain), ("Zipf", popular))) + ".", "",
+            for server, runs in (("distinct", plain), ("Zipf", popular), ("Zipf, page cache off", unkept))) + ".", "",
         "## Where memory goes", "", memory_text, "", "```", *memory_lines, "```", "",
     ]
     if evidence:

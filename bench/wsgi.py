@@ -6,9 +6,9 @@ context processors (language, navigation, visit plan) as /search. /hello is answ
 before Flask: a reference figure for the server and the HTTP client alone. Every other path goes
 to create_app() on the instance named by BENCH_INSTANCE.
 
-BENCH_SEARCH_CACHE, when set, is passed as CATALOGUE_SEARCH_CACHE (entries of the per-process
-search result cache; 0 disables it, and the node's page cache with it: CATALOGUE_PAGE_CACHE=0);
-unset, the app's defaults hold.
+BENCH_SEARCH_CACHE and BENCH_PAGE_CACHE, when set, are passed as CATALOGUE_SEARCH_CACHE (entries
+of each process's search result cache) and CATALOGUE_PAGE_CACHE (pages of the node's page cache);
+0 turns one off; unset, the app's defaults hold.
 
 Run with the production settings (catalogue/serve.py: preload, the master warmed, then forked
 with no open index or database connection):
@@ -30,10 +30,9 @@ _config = {
     "CATALOGUE_DATABASE_URL": f"sqlite:///{Path(_instance) / 'catalogue.sqlite3'}",
     "RATELIMIT_ENABLED": False,
 }
-if os.environ.get("BENCH_SEARCH_CACHE"):
-    _config["CATALOGUE_SEARCH_CACHE"] = int(os.environ["BENCH_SEARCH_CACHE"])
-    if not _config["CATALOGUE_SEARCH_CACHE"]:
-        _config["CATALOGUE_PAGE_CACHE"] = 0
+for _name, _key in (("BENCH_SEARCH_CACHE", "CATALOGUE_SEARCH_CACHE"), ("BENCH_PAGE_CACHE", "CATALOGUE_PAGE_CACHE")):
+    if os.environ.get(_name):
+        _config[_key] = int(os.environ[_name])
 app = create_app(_config)
 
 # compiled once, as render_template("name") would cache it (render_template_string compiles per call)
