@@ -1,7 +1,7 @@
 """Rendered search results shared by every process of this node: the page cache.
 
 A /search page is a search, then 20 cards and the facets rendered from the database's records:
-about ten times the work of the page's frame. A visitor's search is mostly one that someone typed
+several times the work of the page's frame. A visitor's search is mostly one that someone typed
 before, so the rendered results (the page's content block, the same for every visitor) are kept
 in a SQLite file beside the index, where every worker of this node finds what any of them rendered.
 The frame around them (navigation, language switch, visit plan) is still rendered per request.
@@ -22,6 +22,7 @@ in the process that found it, and is removed when the app next starts (`repair`)
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -119,9 +120,8 @@ class PageCache:
     def repair(self) -> None:
         """At start, before any worker opens the file: remove it if SQLite cannot read it."""
         try:
-            with sqlite3.connect(self.path, timeout=BUSY_SECONDS) as probe:
+            with contextlib.closing(sqlite3.connect(self.path, timeout=BUSY_SECONDS)) as probe:
                 probe.execute("PRAGMA quick_check").fetchall()
-            probe.close()
         except sqlite3.DatabaseError as error:
             if not _damaged(error):
                 return
