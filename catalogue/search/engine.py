@@ -335,7 +335,10 @@ class SearchIndex:
         change to the index, and the result cache and the page cache are keyed by it."""
         with self._lock:
             searcher = self._reader_searcher()
-            return None if searcher is None else f"{self._target}/{searcher.reader().generation()}"
+            return None if searcher is None else self._state_of(searcher)
+
+    def _state_of(self, searcher) -> str:
+        return f"{self._target}/{searcher.reader().generation()}"
 
     def search(self, request: SearchRequest) -> SearchResponse:
         """Ranked, filtered, faceted and paginated results for the visitor's text (treat them as
@@ -347,8 +350,8 @@ class SearchIndex:
                 return empty_response(text)
             if not self._results_size:
                 return run_search(searcher, self._cache, request, text)
-            key = (self._target, searcher.reader().generation(), text, request.type, request.category,
-                   request.hall, *request.paging(), request.lang)
+            key = (self._state_of(searcher), text, request.type, request.category, request.hall,
+                   *request.paging(), request.lang)
             response = self._results.get(key)
             if response is not None:
                 self._results.move_to_end(key)
