@@ -192,7 +192,7 @@ class SearchService:
         Pages are neither read nor kept while this process knows its index to be behind the database
         (a catch-up pending or failed): the records rendered could then be newer than the state."""
         self.catch_up_if_due()
-        if self.pages is None or variant is None or self._behind or not request.text.strip():
+        if self.pages is None or variant is None or self._behind:
             return render(self.search(request))
         started = time.perf_counter()
         # read before the records are: a page is never older than the state it is kept under
@@ -261,9 +261,9 @@ class SearchService:
 
 def _release(app: Flask) -> str:
     """What the page cache's pages depend on besides the request and the index: the package's code
-    and translations and the templates (bytecode left out: it is written as modules are imported)."""
-    package = Path(__file__).resolve().parent.parent
-    return pagecache.release([package, Path(app.root_path) / (app.template_folder or "templates")])
+    and translations (app.root_path) and the templates (bytecode left out: it is written as modules
+    are imported)."""
+    return pagecache.release([Path(app.root_path), Path(app.root_path, app.template_folder)])
 
 
 def search_service() -> SearchService:
