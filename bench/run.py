@@ -170,30 +170,22 @@ def load(port: int, paths: list[str], seconds: float, tmp: str) -> dict:
         requests = int(next(line.split()[0] for line in out.splitlines() if " requests in " in line))
         errors = sum(int(w) for line in out.splitlines() if "Non-2xx" in line for w in line.split()[-1:])
         return {"rate": rate, "errors": errors, "requests": requests, "tool": "wrk"}
-    done, errors, lock = [0], [0], threading.Lock()
     deadline = time.perf_counter() + seconds
-
-    def client(offset: int) -> None:
-        n = offset
-        while time.perf_counter() < deadline:
-            status = get(port, paths[n % len(paths)])
-            with lock:
-                done[0] += 1
-                errors[0] += status != 200
-            n += CONNECTIONS
-
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(CONNECTIONS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return {"rate": done[0] / seconds, "errors": errors[0], "requests": done[0], "tool": "Python threads"}
+    figures = _clients(port, lambda n: paths[n % len(paths)] if time.perf_counter() < deadline else None)
+    return {**figures, "rate": figures["requests"] / seconds}
 
 
 def load_once(port: int, paths: list[str]) -> dict:
     """Requests per second going through paths once, in order, with CONNECTIONS concurrent clients
     (Python threads, http.client): the rate is len(paths) over the time from the first request to
     the last answer."""
+    figures = _clients(port, lambda n: paths[n] if n < len(paths) else None)
+    return {**figures, "rate": figures["requests"] / figures["seconds"]}
+
+
+def _clients(port: int, path_for) -> dict:
+    """CONNECTIONS Python threads (http.client) asking for path_for(0), path_for(1), … in turn until
+    it gives None: the requests answered, the non-200 answers among them and the seconds taken."""
     done, errors, lock, position = [0], [0], threading.Lock(), [0]
 
     def client() -> None:
@@ -201,9 +193,10 @@ def load_once(port: int, paths: list[str]) -> dict:
             with lock:
                 n = position[0]
                 position[0] += 1
-            if n >= len(paths):
+            path = path_for(n)
+            if path is None:
                 return
-            status = get(port, paths[n])
+            status = get(port, path)
             with lock:
                 done[0] += 1
                 errors[0] += status != 200
@@ -214,8 +207,7 @@ def load_once(port: int, paths: list[str]) -> dict:
         t.start()
     for t in threads:
         t.join()
-    seconds = time.perf_counter() - started
-    return {"rate": done[0] / seconds, "errors": errors[0], "requests": done[0], "seconds": seconds,
+    return {"errors": errors[0], "requests": done[0], "seconds": time.perf_counter() - started,
             "tool": "Python threads"}
 
 
